@@ -1,8 +1,12 @@
 import { allocate, castScalar, checkDType, type DType, isFloatingPoint, type TypedArray } from './dtype.js';
 import { InvalidArgumentError, ShapeError } from './errors/index.js';
 import { elementOffsets } from './iterate.js';
-import { contiguousStrides, formatShape, normalizeDim, numelOf, type Shape } from './shape.js';
+import { contiguousStrides, formatShape, normalizeDim, numelOf, type Shape, type SizeArgs } from './shape.js';
 import { Storage } from './storage.js';
+import * as binary from './ops/binary.js';
+import type { Operand } from './ops/map.js';
+import * as unary from './ops/unary.js';
+import * as views from './ops/views.js';
 
 /** A nested JavaScript array of numbers or booleans, as `tolist()` returns and `tensor()` accepts. */
 export type NestedArray = number | boolean | NestedArray[];
@@ -172,6 +176,334 @@ export class Tensor {
   /** Converts to bool. */
   bool(): Tensor {
     return this.to('bool');
+  }
+
+  // ---- Views (share storage with this tensor) -------------------------------------------------
+
+  /** A view with a new shape; see {@link views.view}. */
+  view(...sizes: SizeArgs): Tensor {
+    return views.view(this, ...sizes);
+  }
+  /** A view with a new shape, or a copy when strides forbid one. */
+  reshape(...sizes: SizeArgs): Tensor {
+    return views.reshape(this, ...sizes);
+  }
+  /** Swaps two dims. */
+  transpose(dim0: number, dim1: number): Tensor {
+    return views.transpose(this, dim0, dim1);
+  }
+  /** Reorders the dims. */
+  permute(...dims: SizeArgs): Tensor {
+    return views.permute(this, ...dims);
+  }
+  /** Matrix transpose (≤ 2 dims). */
+  t(): Tensor {
+    return views.t(this);
+  }
+  /** The matrix transpose as a property, like PyTorch's `x.T` for 2-D tensors. */
+  get T(): Tensor {
+    return views.permute(this, this.shape.map((_, i) => this.ndim - 1 - i));
+  }
+  /** Broadcasts size-1 dims without copying. */
+  expand(...sizes: SizeArgs): Tensor {
+    return views.expand(this, ...sizes);
+  }
+  /** Expands to `other`'s shape. */
+  expandAs(other: Tensor): Tensor {
+    return views.expand(this, [...other.shape]);
+  }
+  /** Expands to `shape`. */
+  broadcastTo(shape: readonly number[]): Tensor {
+    return views.broadcastTo(this, shape);
+  }
+  /** Elements `start` … `start + length − 1` along `dim`. */
+  narrow(dim: number, start: number, length: number): Tensor {
+    return views.narrow(this, dim, start, length);
+  }
+  /** Index `index` along `dim`, dropping the dim. */
+  select(dim: number, index: number): Tensor {
+    return views.select(this, dim, index);
+  }
+  /** Python slicing along one dim. */
+  slice(dim: number, start: number | null = null, end: number | null = null, step = 1): Tensor {
+    return views.slice(this, dim, start, end, step);
+  }
+  /** Python-style indexing: `x.index(':', '1:3')` is `x[:, 1:3]`; see {@link views.index}. */
+  index(...specs: views.IndexSpec[]): Tensor {
+    return views.index(this, ...specs);
+  }
+  /** Removes size-1 dims. */
+  squeeze(dim?: number | readonly number[]): Tensor {
+    return views.squeeze(this, dim);
+  }
+  /** Inserts a size-1 dim. */
+  unsqueeze(dim: number): Tensor {
+    return views.unsqueeze(this, dim);
+  }
+  /** Merges a range of dims. */
+  flatten(startDim = 0, endDim = -1): Tensor {
+    return views.flatten(this, startDim, endDim);
+  }
+  /** Splits one dim into several. */
+  unflatten(dim: number, sizes: readonly number[]): Tensor {
+    return views.unflatten(this, dim, sizes);
+  }
+  /** Moves one dim to another position. */
+  movedim(source: number, destination: number): Tensor {
+    return views.movedim(this, source, destination);
+  }
+
+  // ---- Elementwise ----------------------------------------------------------------------------
+
+  add(other: Operand, options?: { alpha?: number }): Tensor {
+    return binary.add(this, other, options);
+  }
+  sub(other: Operand, options?: { alpha?: number }): Tensor {
+    return binary.sub(this, other, options);
+  }
+  mul(other: Operand): Tensor {
+    return binary.mul(this, other);
+  }
+  div(other: Operand, options?: binary.DivOptions): Tensor {
+    return binary.div(this, other, options);
+  }
+  pow(exponent: Operand): Tensor {
+    return binary.pow(this, exponent);
+  }
+  maximum(other: Operand): Tensor {
+    return binary.maximum(this, other);
+  }
+  minimum(other: Operand): Tensor {
+    return binary.minimum(this, other);
+  }
+  remainder(other: Operand): Tensor {
+    return binary.remainder(this, other);
+  }
+  atan2(other: Operand): Tensor {
+    return binary.atan2(this, other);
+  }
+  eq(other: Operand): Tensor {
+    return binary.eq(this, other);
+  }
+  ne(other: Operand): Tensor {
+    return binary.ne(this, other);
+  }
+  lt(other: Operand): Tensor {
+    return binary.lt(this, other);
+  }
+  le(other: Operand): Tensor {
+    return binary.le(this, other);
+  }
+  gt(other: Operand): Tensor {
+    return binary.gt(this, other);
+  }
+  ge(other: Operand): Tensor {
+    return binary.ge(this, other);
+  }
+  logicalAnd(other: Operand): Tensor {
+    return binary.logicalAnd(this, other);
+  }
+  logicalOr(other: Operand): Tensor {
+    return binary.logicalOr(this, other);
+  }
+  logicalXor(other: Operand): Tensor {
+    return binary.logicalXor(this, other);
+  }
+  logicalNot(): Tensor {
+    return unary.logicalNot(this);
+  }
+  isclose(other: Operand, options?: binary.IsCloseOptions): Tensor {
+    return binary.isclose(this, other, options);
+  }
+  allclose(other: Operand, options?: binary.IsCloseOptions): boolean {
+    return binary.allclose(this, other, options);
+  }
+  /** `where(condition, this, other)`, as PyTorch's `x.where(condition, y)`. */
+  where(condition: Tensor, other: Operand): Tensor {
+    return binary.where(condition, this, other);
+  }
+  lerp(end: Operand, weight: Operand): Tensor {
+    return binary.lerp(this, end, weight);
+  }
+  neg(): Tensor {
+    return unary.neg(this);
+  }
+  abs(): Tensor {
+    return unary.abs(this);
+  }
+  sign(): Tensor {
+    return unary.sign(this);
+  }
+  exp(): Tensor {
+    return unary.exp(this);
+  }
+  expm1(): Tensor {
+    return unary.expm1(this);
+  }
+  log(): Tensor {
+    return unary.log(this);
+  }
+  log1p(): Tensor {
+    return unary.log1p(this);
+  }
+  sqrt(): Tensor {
+    return unary.sqrt(this);
+  }
+  rsqrt(): Tensor {
+    return unary.rsqrt(this);
+  }
+  square(): Tensor {
+    return unary.square(this);
+  }
+  sin(): Tensor {
+    return unary.sin(this);
+  }
+  cos(): Tensor {
+    return unary.cos(this);
+  }
+  tan(): Tensor {
+    return unary.tan(this);
+  }
+  tanh(): Tensor {
+    return unary.tanh(this);
+  }
+  sigmoid(): Tensor {
+    return unary.sigmoid(this);
+  }
+  relu(): Tensor {
+    return unary.relu(this);
+  }
+  erf(): Tensor {
+    return unary.erf(this);
+  }
+  reciprocal(): Tensor {
+    return unary.reciprocal(this);
+  }
+  floor(): Tensor {
+    return unary.floor(this);
+  }
+  ceil(): Tensor {
+    return unary.ceil(this);
+  }
+  round(options?: { decimals?: number }): Tensor {
+    return unary.round(this, options);
+  }
+  trunc(): Tensor {
+    return unary.trunc(this);
+  }
+  clamp(min?: number | null, max?: number | null): Tensor {
+    return unary.clamp(this, min, max);
+  }
+  isnan(): Tensor {
+    return unary.isnan(this);
+  }
+  isinf(): Tensor {
+    return unary.isinf(this);
+  }
+  isfinite(): Tensor {
+    return unary.isfinite(this);
+  }
+  nanToNum(options?: { nan?: number; posinf?: number; neginf?: number }): Tensor {
+    return unary.nanToNum(this, options);
+  }
+
+  // ---- In place (bump the version counter) -------------------------------------------------------
+
+  add_(other: Operand, options?: { alpha?: number }): this {
+    binary.add_(this, other, options);
+    return this;
+  }
+  sub_(other: Operand, options?: { alpha?: number }): this {
+    binary.sub_(this, other, options);
+    return this;
+  }
+  mul_(other: Operand): this {
+    binary.mul_(this, other);
+    return this;
+  }
+  div_(other: Operand): this {
+    binary.div_(this, other);
+    return this;
+  }
+  pow_(exponent: Operand): this {
+    binary.pow_(this, exponent);
+    return this;
+  }
+  maximum_(other: Operand): this {
+    binary.maximum_(this, other);
+    return this;
+  }
+  addcmul_(t1: Operand, t2: Operand, options?: { value?: number }): this {
+    binary.addcmul_(this, t1, t2, options);
+    return this;
+  }
+  addcdiv_(t1: Operand, t2: Operand, options?: { value?: number }): this {
+    binary.addcdiv_(this, t1, t2, options);
+    return this;
+  }
+  lerp_(end: Operand, weight: Operand): this {
+    binary.lerp_(this, end, weight);
+    return this;
+  }
+  copy_(source: Operand): this {
+    binary.copy_(this, source);
+    return this;
+  }
+  fill_(value: number | boolean): this {
+    unary.fill_(this, value);
+    return this;
+  }
+  zero_(): this {
+    unary.zero_(this);
+    return this;
+  }
+  clamp_(min?: number | null, max?: number | null): this {
+    unary.clamp_(this, min, max);
+    return this;
+  }
+  neg_(): this {
+    unary.neg_(this);
+    return this;
+  }
+  abs_(): this {
+    unary.abs_(this);
+    return this;
+  }
+  exp_(): this {
+    unary.exp_(this);
+    return this;
+  }
+  log_(): this {
+    unary.log_(this);
+    return this;
+  }
+  sqrt_(): this {
+    unary.sqrt_(this);
+    return this;
+  }
+  sign_(): this {
+    unary.sign_(this);
+    return this;
+  }
+  sigmoid_(): this {
+    unary.sigmoid_(this);
+    return this;
+  }
+  tanh_(): this {
+    unary.tanh_(this);
+    return this;
+  }
+  relu_(): this {
+    unary.relu_(this);
+    return this;
+  }
+  reciprocal_(): this {
+    unary.reciprocal_(this);
+    return this;
+  }
+  square_(): this {
+    unary.square_(this);
+    return this;
   }
 
   /** Marks the storage as written in place (PyTorch's version counter). */

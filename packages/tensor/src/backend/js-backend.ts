@@ -1,16 +1,8 @@
-import type { Backend, GemmArgs } from './backend.js';
+import { gemm } from '../kernels/gemm.js';
+import type { Backend } from './backend.js';
 
-/** Reference triple loop; the optimised blocked kernel replaces it. */
-function gemm({ m, n, k, alpha, a, aOffset, aRowStride, aColStride, b, bOffset, bRowStride, bColStride, beta, c, cOffset }: GemmArgs): void {
-  for (let i = 0; i < m; i++) {
-    for (let j = 0; j < n; j++) {
-      let s = 0;
-      for (let p = 0; p < k; p++) s += a[aOffset + i * aRowStride + p * aColStride]! * b[bOffset + p * bRowStride + j * bColStride]!;
-      const idx = cOffset + i * n + j;
-      c[idx] = beta === 0 ? alpha * s : alpha * s + beta * c[idx]!;
-    }
-  }
-}
-
-/** The pure-TypeScript backend, available everywhere. */
+/**
+ * The pure-TypeScript backend, available everywhere. Its GEMM is the cache-blocked, packed kernel
+ * of `kernels/gemm.ts` (about 6 GFLOP/s on one core for float32 at 512×512; see docs/performance.md).
+ */
 export const jsBackend: Backend = { name: 'js', gemm };

@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import { DTypeError, InvalidArgumentError } from '../errors/index.js';
+import { erf as erfScalar } from '../kernels/erf.js';
+import { tensor } from './creation.js';
+import { clamp, exp, gelu, nanToNum, neg, relu, round, sigmoid, sqrt_ } from './unary.js';
+
+describe('erf', () => {
+  it('matches Python math.erf to 1e-14', () => {
+    const reference: [number, number][] = [
+      [0.1, 0.1124629160182849], [0.5, 0.5204998778130465], [1, 0.8427007929497149], [1.5, 0.9661051464753108],
+      [2, 0.9953222650189527], [2.4, 0.999311486103355], [2.5, 0.999593047982555], [2.6, 0.9997639655834707],
+      [3, 0.9999779095030014], [4, 0.9999999845827421], [-1.3, -0.9340079449406524], [1e-8, 1.1283791670955126e-8],
+    ];
+    for (const [x, y] of reference) expect(Math.abs(erfScalar(x) - y)).toBeLessThan(1e-14 * Math.max(1, Math.abs(y)));
+  });
+});
+
+describe('unary dtypes', () => {
+  it('computes float ops of integers in float32', () => {
+    expect(exp(tensor([0, 1])).dtype).toBe('float32');
+  });
+
+  it('keeps integers for abs/relu/clamp with integral bounds', () => {
+    expect(relu(tensor([-1, 2])).tolist()).toEqual([0, 2]);
+    expect(clamp(tensor([-5, 5]), -1, 1).dtype).toBe('int64');
+  });
+
+  it('rejects negating a bool tensor', () => {
+    expect(() => neg(tensor([true]))).toThrow(DTypeError);
+  });
+
+  it('rejects float ops in place on integers', () => {
+    expect(() => sqrt_(tensor([4]))).toThrow("sqrt_: result type float32 can't be cast to the desired output type int64");
+  });
+});
+
+describe('unary values', () => {
+  it('round rounds half to even', () => {
+    expect(round(tensor([0.5, 1.5, 2.5, -0.5, -1.5, 1.25])).tolist()).toEqual([0, 2, 2, -0, -2, 1]);
+    expect(round(tensor([1.25, 2.675], { dtype: 'float64' }), { decimals: 1 }).tolist()).toEqual([1.2, 2.7]);
+  });
+
+  it('sigmoid saturates without overflow', () => {
+    expect(sigmoid(tensor([-1000, 1000], { dtype: 'float64' })).tolist()).toEqual([0, 1]);
+  });
+
+  it('clamp keeps NaN and needs a bound', () => {
+    expect(clamp(tensor([NaN, 3.5]), 0, 1).tolist()).toEqual([NaN, 1]);
+    expect(() => clamp(tensor([1.5]))).toThrow(InvalidArgumentError);
+  });
+
+  it('gelu rejects an unknown approximation', () => {
+    expect(() => gelu(tensor([1.5]), { approximate: 'erf' as 'none' })).toThrow(/gelu: approximate must be/);
+  });
+
+  it('nanToNum uses the dtype limits', () => {
+    expect(nanToNum(tensor([NaN, Infinity, -Infinity], { dtype: 'float32' })).tolist()).toEqual([0, 3.4028234663852886e38, -3.4028234663852886e38]);
+  });
+});
