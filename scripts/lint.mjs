@@ -6,6 +6,7 @@ import { LAYERS, checkLayer } from './layers.mjs';
 
 const packageDir = process.cwd();
 const layer = basename(packageDir);
+const library = LAYERS.includes(layer);
 const problems = LAYERS.includes(layer) ? checkLayer(join(packageDir, '../..'), layer) : [];
 
 function walk(dir) {
@@ -23,7 +24,7 @@ for (const path of walk(packageDir).filter((p) => p.endsWith('.ts'))) {
     const at = `${file}:${i + 1}`;
     if (/\b(it|test|describe)\.(only|skip)\(/.test(line)) problems.push(`${at}: focused or skipped test`);
     if (!file.includes('test') && /throw new Error\(/.test(line)) problems.push(`${at}: throw a typed torchlet error, not Error`);
-    if (/\bconsole\.log\(/.test(line) && file.startsWith('src/') && !file.includes('test')) problems.push(`${at}: console.log in library code`);
+    if (library && /\bconsole\.log\(/.test(line) && file.startsWith('src/') && !file.includes('test')) problems.push(`${at}: console.log in library code`);
   });
 }
 

@@ -1,4 +1,6 @@
+import { allocate, type TypedArray } from './dtype.js';
 import type { Shape } from './shape.js';
+import type { Tensor } from './tensor.js';
 
 /**
  * Storage offsets of every element of a strided view, in row-major order. Kernels use this to walk
@@ -44,4 +46,67 @@ export function broadcastStrides(shape: Shape, strides: Shape, target: Shape): n
     out[lead + i] = shape[i] === 1 && target[lead + i] !== 1 ? 0 : strides[i]!;
   }
   return out;
+}
+
+/**
+ * A tensor read as `outer × size × inner`: element `k` of lane `(o, i)` is
+ * `data[offset + (o * size + k) * inner + i]`, and lane `(o, i)` is output element `o * inner + i`.
+ * Reductions, scans and sorts loop over `k` with `i` innermost, so contiguous memory is read in
+ * order instead of striding through it once per lane.
+ */
+export interface Lanes {
+  data: TypedArray;
+  offset: number;
+  outer: number;
+  size: number;
+  inner: number;
+}
+
+/**
+ * Reads `x` as {@link Lanes} along `dims` (normalized, ascending). A contiguous tensor whose `dims`
+ * are adjacent (size-1 dims ignored) is read in place; otherwise its elements are copied once, kept
+ * dims first, so that the reduced dims become one run.
+ */
+export function lanesAlong(x: Tensor, dims: readonly number[]): Lanes {
+  const reduced = new Set(dims);
+  let outer = 1;
+  let size = 1;
+  let inner = 1;
+  let runs = 0;
+  let inRun = false;
+  for (let d = 0; d < x.ndim; d++) {
+    const n = x.shape[d]!;
+    if (reduced.has(d)) {
+      if (n !== 1 && !inRun) {
+        runs++;
+        inRun = true;
+      }
+      size *= n;
+    } else if (n !== 1) {
+      inRun = false;
+      if (runs === 0) outer *= n;
+      else inner *= n;
+    }
+  }
+  if (runs <= 1 && x.isContiguous()) return { data: x.storage.data, offset: x.offset, outer, size, inner };
+  // Several runs, or a strided view: gather kept dims first, then the reduced ones.
+  const order = [...x.shape.keys()].filter((d) => !reduced.has(d)).concat(dims);
+  const offsets = elementOffsets(
+    order.map((d) => x.shape[d]!),
+    order.map((d) => x.strides[d]!),
+    x.offset,
+  );
+  const source = x.storage.data;
+  const data = allocate(x.dtype, offsets.length);
+  for (let k = 0; k < offsets.length; k++) data[k] = source[offsets[k]!]!;
+  return { data, offset: 0, outer: outer * inner, size, inner: 1 };
+}
+
+/**
+ * The elements of `x` in row-major order: a subarray of its storage (no copy) when `x` is
+ * contiguous, else a fresh copy. Kernels read their inputs through this; never write to it.
+ */
+export function contiguousData(x: Tensor): TypedArray {
+  if (!x.isContiguous()) return x.toTypedArray();
+  return x.storage.data.subarray(x.offset, x.offset + x.numel()) as TypedArray;
 }

@@ -7,6 +7,16 @@ import * as binary from './ops/binary.js';
 import type { Operand } from './ops/map.js';
 import * as unary from './ops/unary.js';
 import * as views from './ops/views.js';
+import * as reduce from './ops/reduce.js';
+import * as scan from './ops/scan.js';
+import * as sorting from './ops/sort.js';
+import * as join from './ops/join.js';
+import * as indexing from './ops/indexing.js';
+import * as rearrange from './ops/rearrange.js';
+import * as softmaxOps from './ops/softmax.js';
+import * as linalg from './ops/linalg.js';
+import * as random from './ops/random.js';
+import { formatTensor, type FormatOptions } from './format.js';
 
 /** A nested JavaScript array of numbers or booleans, as `tolist()` returns and `tensor()` accepts. */
 export type NestedArray = number | boolean | NestedArray[];
@@ -407,6 +417,157 @@ export class Tensor {
     return unary.nanToNum(this, options);
   }
 
+  // ---- Reductions, scans and sorting ------------------------------------------------------------
+
+  sum(dim?: reduce.Dims, options?: reduce.SumOptions): Tensor {
+    return reduce.sum(this, dim, options);
+  }
+  mean(dim?: reduce.Dims, options?: reduce.SumOptions): Tensor {
+    return reduce.mean(this, dim, options);
+  }
+  prod(dim?: reduce.Dims, options?: reduce.SumOptions): Tensor {
+    return reduce.prod(this, dim, options);
+  }
+  /** The maximum of all elements, or `{ values, indices }` along `dim`. */
+  max(): Tensor;
+  max(dim: number, options?: reduce.ReduceOptions): reduce.ValuesIndices;
+  max(dim?: number, options?: reduce.ReduceOptions): Tensor | reduce.ValuesIndices {
+    return dim === undefined ? reduce.max(this) : reduce.max(this, dim, options);
+  }
+  /** The minimum of all elements, or `{ values, indices }` along `dim`. */
+  min(): Tensor;
+  min(dim: number, options?: reduce.ReduceOptions): reduce.ValuesIndices;
+  min(dim?: number, options?: reduce.ReduceOptions): Tensor | reduce.ValuesIndices {
+    return dim === undefined ? reduce.min(this) : reduce.min(this, dim, options);
+  }
+  amax(dim?: reduce.Dims, options?: reduce.ReduceOptions): Tensor {
+    return reduce.amax(this, dim, options);
+  }
+  amin(dim?: reduce.Dims, options?: reduce.ReduceOptions): Tensor {
+    return reduce.amin(this, dim, options);
+  }
+  argmax(dim?: number, options?: reduce.ReduceOptions): Tensor {
+    return reduce.argmax(this, dim, options);
+  }
+  argmin(dim?: number, options?: reduce.ReduceOptions): Tensor {
+    return reduce.argmin(this, dim, options);
+  }
+  /** Variance with Bessel's correction by default (PyTorch's `var`). */
+  var(dim?: reduce.Dims, options?: reduce.VarianceOptions): Tensor {
+    return reduce.variance(this, dim, options);
+  }
+  std(dim?: reduce.Dims, options?: reduce.VarianceOptions): Tensor {
+    return reduce.std(this, dim, options);
+  }
+  logsumexp(dim: reduce.Dims, options?: reduce.ReduceOptions): Tensor {
+    return reduce.logsumexp(this, dim, options);
+  }
+  norm(p?: number | 'fro', dim?: reduce.Dims, options?: reduce.ReduceOptions): Tensor {
+    return reduce.norm(this, p, dim, options);
+  }
+  all(dim?: reduce.Dims, options?: reduce.ReduceOptions): Tensor {
+    return reduce.all(this, dim, options);
+  }
+  any(dim?: reduce.Dims, options?: reduce.ReduceOptions): Tensor {
+    return reduce.any(this, dim, options);
+  }
+  cumsum(dim: number, options?: scan.ScanOptions): Tensor {
+    return scan.cumsum(this, dim, options);
+  }
+  cumprod(dim: number, options?: scan.ScanOptions): Tensor {
+    return scan.cumprod(this, dim, options);
+  }
+  sort(dim?: number, options?: sorting.SortOptions): reduce.ValuesIndices {
+    return sorting.sort(this, dim, options);
+  }
+  argsort(dim?: number, options?: sorting.SortOptions): Tensor {
+    return sorting.argsort(this, dim, options);
+  }
+  topk(k: number, dim?: number, options?: sorting.TopkOptions): reduce.ValuesIndices {
+    return sorting.topk(this, k, dim, options);
+  }
+  softmax(dim: number, options?: softmaxOps.SoftmaxOptions): Tensor {
+    return softmaxOps.softmax(this, dim, options);
+  }
+  logSoftmax(dim: number, options?: softmaxOps.SoftmaxOptions): Tensor {
+    return softmaxOps.logSoftmax(this, dim, options);
+  }
+
+  // ---- Linear algebra ---------------------------------------------------------------------------
+
+  matmul(other: Tensor): Tensor {
+    return linalg.matmul(this, other);
+  }
+  mm(other: Tensor): Tensor {
+    return linalg.mm(this, other);
+  }
+  bmm(other: Tensor): Tensor {
+    return linalg.bmm(this, other);
+  }
+  dot(other: Tensor): Tensor {
+    return linalg.dot(this, other);
+  }
+  mv(vector: Tensor): Tensor {
+    return linalg.mv(this, vector);
+  }
+  outer(other: Tensor): Tensor {
+    return linalg.outer(this, other);
+  }
+
+  // ---- Joining, indexing and rearranging ---------------------------------------------------------
+
+  split(splitSizeOrSections: number | readonly number[], dim?: number): Tensor[] {
+    return join.split(this, splitSizeOrSections, dim);
+  }
+  chunk(chunks: number, dim?: number): Tensor[] {
+    return join.chunk(this, chunks, dim);
+  }
+  unbind(dim?: number): Tensor[] {
+    return join.unbind(this, dim);
+  }
+  indexSelect(dim: number, index: Tensor): Tensor {
+    return indexing.indexSelect(this, dim, index);
+  }
+  gather(dim: number, index: Tensor): Tensor {
+    return indexing.gather(this, dim, index);
+  }
+  scatter(dim: number, index: Tensor, src: Tensor | number, options?: indexing.ScatterOptions): Tensor {
+    return indexing.scatter(this, dim, index, src, options);
+  }
+  scatterAdd(dim: number, index: Tensor, src: Tensor): Tensor {
+    return indexing.scatterAdd(this, dim, index, src);
+  }
+  indexAdd(dim: number, index: Tensor, source: Tensor, options?: indexing.IndexAddOptions): Tensor {
+    return indexing.indexAdd(this, dim, index, source, options);
+  }
+  maskedFill(mask: Tensor, value: number | boolean | Tensor): Tensor {
+    return indexing.maskedFill(this, mask, value);
+  }
+  maskedSelect(mask: Tensor): Tensor {
+    return indexing.maskedSelect(this, mask);
+  }
+  nonzero(): Tensor {
+    return indexing.nonzero(this);
+  }
+  flip(dims: number | readonly number[]): Tensor {
+    return rearrange.flip(this, dims);
+  }
+  roll(shifts: number | readonly number[], dims?: number | readonly number[]): Tensor {
+    return rearrange.roll(this, shifts, dims);
+  }
+  repeat(...sizes: SizeArgs): Tensor {
+    return rearrange.repeat(this, ...sizes);
+  }
+  tile(dims: number | readonly number[]): Tensor {
+    return rearrange.tile(this, dims);
+  }
+  tril(diagonal?: number): Tensor {
+    return rearrange.tril(this, diagonal);
+  }
+  triu(diagonal?: number): Tensor {
+    return rearrange.triu(this, diagonal);
+  }
+
   // ---- In place (bump the version counter) -------------------------------------------------------
 
   add_(other: Operand, options?: { alpha?: number }): this {
@@ -504,6 +665,47 @@ export class Tensor {
   square_(): this {
     unary.square_(this);
     return this;
+  }
+
+  scatter_(dim: number, index: Tensor, src: Tensor | number, options?: indexing.ScatterOptions): this {
+    indexing.scatter_(this, dim, index, src, options);
+    return this;
+  }
+  scatterAdd_(dim: number, index: Tensor, src: Tensor): this {
+    indexing.scatterAdd_(this, dim, index, src);
+    return this;
+  }
+  indexAdd_(dim: number, index: Tensor, source: Tensor, options?: indexing.IndexAddOptions): this {
+    indexing.indexAdd_(this, dim, index, source, options);
+    return this;
+  }
+  maskedFill_(mask: Tensor, value: number | boolean | Tensor): this {
+    indexing.maskedFill_(this, mask, value);
+    return this;
+  }
+  uniform_(from?: number, to?: number, options?: random.GeneratorOptions): this {
+    random.uniform_(this, from, to, options);
+    return this;
+  }
+  normal_(mean?: number, std?: number, options?: random.GeneratorOptions): this {
+    random.normal_(this, mean, std, options);
+    return this;
+  }
+  bernoulli_(p: number, options?: random.GeneratorOptions): this {
+    random.bernoulli_(this, p, options);
+    return this;
+  }
+
+  // ---- Printing ------------------------------------------------------------------------------------
+
+  /** PyTorch's printed form: `tensor([[1.0000, 2.0000]])`. */
+  toString(options?: FormatOptions): string {
+    return formatTensor(this, options);
+  }
+
+  /** Node's `util.inspect` (and so `console.log`) prints the PyTorch form. */
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return this.toString();
   }
 
   /** Marks the storage as written in place (PyTorch's version counter). */

@@ -1,0 +1,118 @@
+/**
+ * Benchmarks @torchlet/tensor against TensorFlow.js's CPU backend and prints a Markdown table;
+ * with `--write`, also rewrites docs/performance.md. Run with `pnpm bench` at the repo root.
+ */
+import { writeFileSync } from 'node:fs';
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import { conv2d, matmul, Tensor } from '@torchlet/tensor';
+import { timeMedian } from './measure.js';
+import { describeMachine, formatTable, performanceDoc, type Row } from './report.js';
+
+const MATMUL_SIZES = [128, 256, 512, 1024];
+
+/** torchlet and tfjs computed different numbers for the same inputs: the timings would mean nothing. */
+class MismatchError extends Error {
+  override name = 'MismatchError';
+}
+
+/** Deterministic float32 values in [-1, 1). */
+function randomData(length: number, seed: number): Float32Array {
+  const out = new Float32Array(length);
+  let state = seed >>> 0 || 1;
+  for (let i = 0; i < length; i++) {
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    out[i] = state / 2 ** 31 - 1;
+  }
+  return out;
+}
+
+function maxDifference(x: ArrayLike<number>, y: ArrayLike<number>): number {
+  let worst = 0;
+  for (let i = 0; i < x.length; i++) worst = Math.max(worst, Math.abs(x[i]! - y[i]!));
+  return worst;
+}
+
+function progress(message: string): void {
+  process.stderr.write(`${message}\n`);
+}
+
+function matmulRow(n: number): Row {
+  const aData = randomData(n * n, n);
+  const bData = randomData(n * n, n + 1);
+  const a = Tensor.fromData(aData, [n, n], 'float32');
+  const b = Tensor.fromData(bData, [n, n], 'float32');
+  const ta = tf.tensor2d(aData, [n, n], 'float32');
+  const tb = tf.tensor2d(bData, [n, n], 'float32');
+  const tfjsRun = (): Float32Array => {
+    const c = tf.matMul(ta, tb);
+    const values = c.dataSync() as Float32Array;
+    c.dispose();
+    return values;
+  };
+  const difference = maxDifference(matmul(a, b).storage.data, tfjsRun());
+  if (difference > 1e-3 * Math.sqrt(n)) throw new MismatchError(`matmul ${n}: torchlet and tfjs differ by ${difference}`);
+  const torchlet = timeMedian(() => matmul(a, b));
+  const tfjs = timeMedian(tfjsRun);
+  ta.dispose();
+  tb.dispose();
+  progress(`matmul ${n}: torchlet ${torchlet.ms.toFixed(2)} ms (${torchlet.runs} runs), tfjs ${tfjs.ms.toFixed(2)} ms (${tfjs.runs} runs)`);
+  return { name: `matmul ${n}×${n} @ ${n}×${n}, f32`, unit: 'gflops', flops: 2 * n ** 3, torchlet: torchlet.ms, tfjs: tfjs.ms };
+}
+
+function conv2dRow(): Row {
+  const [batch, inChannels, outChannels, size, kernel] = [32, 3, 16, 32, 3];
+  const name = `conv2d [${batch},${inChannels},${size},${size}] * [${outChannels},${inChannels},${kernel},${kernel}] + bias, padding 1, f32`;
+  const inputData = randomData(batch * inChannels * size * size, 7);
+  const weightData = randomData(outChannels * inChannels * kernel * kernel, 8);
+  const biasData = randomData(outChannels, 9);
+  // tfjs wants NHWC input and [kh, kw, in, out] filters: the same numbers, transposed once here.
+  const tx = tf.transpose(tf.tensor4d(inputData, [batch, inChannels, size, size]), [0, 2, 3, 1]);
+  const tw = tf.transpose(tf.tensor4d(weightData, [outChannels, inChannels, kernel, kernel]), [2, 3, 1, 0]);
+  const tb = tf.tensor1d(biasData);
+  const tfjsRun = (): tf.Tensor => tf.fused.conv2d({ x: tx as tf.Tensor4D, filter: tw as tf.Tensor4D, strides: 1, pad: 'same', bias: tb });
+  const tfjsTiming = timeMedian(() => {
+    const y = tfjsRun();
+    y.dataSync();
+    y.dispose();
+  });
+
+  let torchlet: number | string;
+  try {
+    const input = Tensor.fromData(inputData, [batch, inChannels, size, size], 'float32');
+    const weight = Tensor.fromData(weightData, [outChannels, inChannels, kernel, kernel], 'float32');
+    const bias = Tensor.fromData(biasData, [outChannels], 'float32');
+    const run = () => conv2d(input, weight, bias, { padding: 1 });
+    const expected = tf.transpose(tfjsRun(), [0, 3, 1, 2]);
+    const difference = maxDifference(run().toTypedArray(), expected.dataSync());
+    expected.dispose();
+    if (difference > 1e-4) throw new MismatchError(`torchlet and tfjs differ by ${difference}`);
+    torchlet = timeMedian(run).ms;
+    progress(`conv2d: torchlet ${torchlet.toFixed(2)} ms, tfjs ${tfjsTiming.ms.toFixed(2)} ms`);
+  } catch (error) {
+    // conv2d is written alongside this bench; until it works the row says why instead of failing.
+    torchlet = `not measured: conv2d failed (${error instanceof Error ? error.message : String(error)})`;
+    progress(`conv2d: ${torchlet}`);
+  }
+  tx.dispose();
+  tw.dispose();
+  tb.dispose();
+  return { name, unit: 'ms', torchlet, tfjs: tfjsTiming.ms };
+}
+
+async function main(): Promise<void> {
+  tf.enableProdMode();
+  await tf.setBackend('cpu');
+  await tf.ready();
+  const rows = [...MATMUL_SIZES.map(matmulRow), conv2dRow()];
+  const table = formatTable(rows);
+  const machine = describeMachine();
+  process.stdout.write(`\n${table}\n\n${machine}\n`);
+  if (process.argv.includes('--write')) {
+    const path = new URL('../../docs/performance.md', import.meta.url);
+    writeFileSync(path, performanceDoc(table, machine));
+    process.stdout.write(`\nwrote ${path.pathname}\n`);
+  }
+}
+
+await main();
