@@ -1,0 +1,109 @@
+import { formatShape, InvalidArgumentError, sameShape } from '@torchlet/tensor';
+import { anomalyCheck } from './anomaly.js';
+import { AutogradError } from './autograd-error.js';
+import { enableGrad, noGrad } from './grad-mode.js';
+import type { Node } from './node.js';
+import type { Tensor } from './tensor.js';
+
+/** Options shared by `backward()` and `grad()`. */
+export interface BackwardOptions {
+  /** Keep the graph so backward can run through it again (default: false). */
+  retainGraph?: boolean;
+  /** Record the backward pass itself, so gradients are differentiable (default: false). */
+  createGraph?: boolean;
+}
+
+/**
+ * Runs the tape backward from `roots`, seeded with `seeds`. Nodes run in reverse topological
+ * order, so each runs once, with the sum of every gradient that reaches it. `capture` names nodes
+ * whose incoming gradient the caller wants back (for `grad()`); `accumulate` says whether leaves'
+ * `.grad` are filled, and `only` restricts that to some leaves (`backward({ inputs })`).
+ */
+export function runBackward(
+  roots: readonly Tensor[],
+  seeds: readonly Tensor[],
+  options: BackwardOptions & { capture?: readonly Node[]; accumulate: boolean; only?: ReadonlySet<Node> },
+): Map<Node, Tensor> {
+  const createGraph = options.createGraph ?? false;
+  const retainGraph = options.retainGraph ?? createGraph;
+  const pending = new Map<Node, Tensor>();
+  const rootNodes: Node[] = [];
+  roots.forEach((root, i) => {
+    const node = root.gradFn ?? (root.requiresGrad ? root.accumulator() : null);
+    if (node === null) {
+      throw new AutogradError(`element ${i} of tensors does not require grad and does not have a grad_fn`);
+    }
+    const seed = seeds[i]!;
+    if (!sameShape(seed.shape, root.shape)) {
+      throw new InvalidArgumentError(`backward: gradient has shape ${formatShape(seed.shape)} but the output has shape ${formatShape(root.shape)}`);
+    }
+    addInto(pending, node, seed);
+    rootNodes.push(node);
+  });
+
+  const order = topologicalOrder(rootNodes);
+  const captured = new Map<Node, Tensor>();
+  const capture = new Set(options.capture ?? []);
+  const run = () => {
+    for (const node of order) {
+      let gradient = pending.get(node);
+      if (gradient === undefined) continue;
+      pending.delete(node);
+      for (const hook of node.hooks) gradient = hook(gradient) ?? gradient;
+      if (capture.has(node)) captured.set(node, gradient);
+      if (node.variable !== null) {
+        if (options.accumulate && (options.only === undefined || options.only.has(node))) node.variable.accumulateGrad(gradient, createGraph);
+        continue;
+      }
+      if (node.retained !== null && options.accumulate) node.retained.accumulateGrad(gradient, createGraph);
+      const inputs = node.apply(gradient);
+      anomalyCheck(node, inputs);
+      node.next.forEach((next, k) => {
+        const g = inputs[k];
+        if (next === null || g === null || g === undefined) return;
+        if (!sameShape(g.shape, next.shape)) {
+          throw new AutogradError(`Function ${node.name} returned an invalid gradient at index ${k} - got ${formatShape(g.shape)} but expected shape compatible with ${formatShape(next.shape)}`);
+        }
+        addInto(pending, next, g);
+      });
+      if (!retainGraph) node.release();
+    }
+  };
+  if (createGraph) enableGrad(run);
+  else noGrad(run);
+  return captured;
+}
+
+function addInto(pending: Map<Node, Tensor>, node: Node, gradient: Tensor): void {
+  const existing = pending.get(node);
+  pending.set(node, existing === undefined ? gradient : existing.add(gradient));
+}
+
+/**
+ * Nodes reachable from `roots`, each after every node that feeds it a gradient. Iterative, so a
+ * graph thousands of ops deep (a long RNN) cannot overflow the stack.
+ */
+function topologicalOrder(roots: readonly Node[]): Node[] {
+  const postOrder: Node[] = [];
+  const visited = new Set<Node>();
+  const stack: { node: Node; child: number }[] = [];
+  for (const root of roots) {
+    if (visited.has(root)) continue;
+    visited.add(root);
+    stack.push({ node: root, child: 0 });
+    while (stack.length > 0) {
+      const top = stack[stack.length - 1]!;
+      if (top.child < top.node.next.length) {
+        const next = top.node.next[top.child++];
+        if (next !== null && next !== undefined && !visited.has(next)) {
+          visited.add(next);
+          stack.push({ node: next, child: 0 });
+        }
+      } else {
+        postOrder.push(top.node);
+        stack.pop();
+      }
+    }
+  }
+  return postOrder.reverse();
+}

@@ -1,0 +1,47 @@
+/** Differentiable cumulative sums and products. */
+import * as T from '@torchlet/tensor';
+import { constant, raw, record } from '../record.js';
+import type { Tensor } from '../tensor.js';
+import { div, mul } from './binary.js';
+import { flip } from './rearrange.js';
+
+/** Running sum along `dim`; the gradient is the reversed running sum of g. */
+export function cumsum(x: Tensor, dim: number, options: T.ScanOptions = {}): Tensor {
+  return record('CumsumBackward', T.cumsum(raw(x), dim, options), [x], (g) => [flip(cumsum(flip(g, dim), dim), dim)]);
+}
+
+/**
+ * Running product along `dim`. For x without zeros the gradient is reverse-cumsum(g·y)/x; with
+ * zeros PyTorch's formula needs exclusive products, which torchlet computes the same way by
+ * falling back to those products elementwise.
+ */
+export function cumprod(x: Tensor, dim: number, options: T.ScanOptions = {}): Tensor {
+  const y = record('CumprodBackward', T.cumprod(raw(x), dim, options), [x], (g) => {
+    if (!T.any(T.eq(raw(x), 0)).item()) return [div(flip(cumsum(flip(mul(g, y), dim), dim), dim), x)];
+    return [exactCumprodGradient(x, g, dim)];
+  }, [x]);
+  return y;
+}
+
+/** O(n²) per lane but exact at zeros: dy_j/dx_i = Π_{k≤j, k≠i} x_k for j ≥ i. */
+function exactCumprodGradient(x: Tensor, g: Tensor, dim: number): Tensor {
+  const d = T.normalizeDim('cumprod', dim, x.ndim);
+  const xs = T.movedim(raw(x), d, -1).contiguous().toTypedArray();
+  const gs = T.movedim(raw(g), d, -1).contiguous().toTypedArray();
+  const n = x.shape[d]!;
+  const out = new Float64Array(xs.length);
+  for (let base = 0; base < xs.length; base += n) {
+    for (let i = 0; i < n; i++) {
+      let total = 0;
+      let product = 1;
+      for (let k = 0; k < i; k++) product *= xs[base + k]!;
+      for (let j = i; j < n; j++) {
+        if (j > i) product *= xs[base + j]!;
+        total += gs[base + j]! * product;
+      }
+      out[base + i] = total;
+    }
+  }
+  const moved = T.Tensor.fromData(out, T.movedim(raw(x), d, -1).shape, 'float64').to(x.dtype);
+  return constant(T.movedim(moved, -1, d).contiguous());
+}

@@ -1,0 +1,16 @@
+/** Every differentiable op, by family. The Tensor class's methods delegate here. */
+export * from './gradients/unary.js';
+export * from './gradients/binary.js';
+export * from './gradients/views.js';
+export * from './gradients/reduce.js';
+export * from './gradients/scan.js';
+export * from './gradients/sort.js';
+export * from './gradients/linalg.js';
+export * from './gradients/join.js';
+export * from './gradients/indexing.js';
+export * from './gradients/rearrange.js';
+export * from './gradients/softmax.js';
+export * from './gradients/copy.js';
+export * from './gradients/inplace.js';
+export { sumToShape } from './gradients/broadcast.js';
+export { onesLike, zerosLike } from './creation.js';

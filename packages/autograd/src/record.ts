@@ -1,0 +1,50 @@
+import { Tensor as RawTensor, type Operand as RawOperand } from '@torchlet/tensor';
+import { isAnomalyEnabled } from './anomaly.js';
+import { isGradEnabled } from './grad-mode.js';
+import { type BackwardFn, Node } from './node.js';
+import { Tensor } from './tensor.js';
+
+/** A differentiable tensor, a raw tensor (a constant) or a JavaScript scalar. */
+export type Operand = RawOperand;
+
+/**
+ * A plain tensor-layer view of `x` (same storage, no autograd state). Ops hand these to the
+ * kernels so that the kernels' own method calls never record anything on the tape.
+ */
+export function raw(x: RawTensor): RawTensor;
+export function raw(x: Operand): RawOperand;
+export function raw(x: Operand): RawOperand {
+  if (!(x instanceof Tensor)) return x;
+  return new RawTensor(x.storage, x.shape, x.strides, x.offset, x.dtype);
+}
+
+/** True when `x` is a differentiable tensor that requires grad. */
+export function needsGrad(x: unknown): x is Tensor {
+  return x instanceof Tensor && x.requiresGrad;
+}
+
+/** The node a gradient for `x` flows into: its grad_fn, or for a leaf its accumulator. */
+export function edgeOf(x: Tensor): Node {
+  return x.gradFn ?? x.accumulator();
+}
+
+/**
+ * Wraps a kernel's output as a differentiable tensor and, when grad mode is on and an input
+ * requires grad, records `backward` on the tape with `inputs` as the node's inputs (one gradient
+ * each; non-tensor inputs get none). `saved` are tensors the backward reads: modifying one in
+ * place before backward is an error.
+ */
+export function record(name: string, output: RawTensor, inputs: readonly unknown[], backward: BackwardFn, saved: readonly unknown[] = []): Tensor {
+  const out = Tensor.wrap(output);
+  if (!isGradEnabled() || !inputs.some(needsGrad)) return out;
+  const next = inputs.map((input) => (needsGrad(input) ? edgeOf(input) : null));
+  const keep = saved.filter((s): s is Tensor => s instanceof Tensor);
+  const trace = isAnomalyEnabled() ? new Error().stack?.split('\n').slice(2).join('\n') : undefined;
+  out.attach(new Node(name, next, out.shape, out.dtype, backward, keep, null, trace));
+  return out;
+}
+
+/** Wraps the output of an op with no gradient (comparisons, argmax, …). */
+export function constant(output: RawTensor): Tensor {
+  return Tensor.wrap(output);
+}
