@@ -708,6 +708,21 @@ export class Tensor {
     return this.toString();
   }
 
+  /**
+   * Makes this tensor a view of `source` (its storage, shape, strides, offset and dtype) while
+   * keeping its identity, as PyTorch's `set_`. Modules use it to change a parameter's dtype in
+   * place, so optimizers and other holders of the parameter keep seeing it.
+   */
+  set_(source: Tensor): this {
+    const self = this as { storage: Storage; shape: readonly number[]; strides: readonly number[]; offset: number; dtype: DType };
+    self.storage = source.storage;
+    self.shape = source.shape;
+    self.strides = source.strides;
+    self.offset = source.offset;
+    self.dtype = source.dtype;
+    return this;
+  }
+
   /** Marks the storage as written in place (PyTorch's version counter). */
   bumpVersion(): void {
     this.storage.version++;
