@@ -54,6 +54,9 @@ interface Params {
   dilation: [number, number];
 }
 
+/** Parameters of a 2-d transposed convolution: `cg` is C_in/groups and `og` is C_out/groups. */
+type TransposeParams = Params & { outputPadding: [number, number] };
+
 function outSize(size: number, k: number, stride: number, padding: number, dilation: number): number {
   return Math.floor((size + 2 * padding - dilation * (k - 1) - 1) / stride) + 1;
 }
@@ -104,7 +107,7 @@ function naiveConv(p: Params, x: number[], w: number[], dy?: number[], bias?: nu
  * scattering each input pixel: x [N, C_in, H, W], w [C_in, C_out/groups, kH, kW]. Here `og` is
  * C_out/groups and `cg` is C_in/groups.
  */
-function naiveTranspose(p: Params & { outputPadding: [number, number] }, x: number[], w: number[], dy: number[] | undefined) {
+function naiveTranspose(p: TransposeParams, x: number[], w: number[], dy: number[] | undefined) {
   const cin = p.cg * p.groups;
   const cout = p.og * p.groups;
   const oh = (p.h - 1) * p.stride[0] - 2 * p.padding[0] + p.dilation[0] * (p.kh - 1) + p.outputPadding[0] + 1;
@@ -150,7 +153,7 @@ const convParams: fc.Arbitrary<Params> = fc
   })
   .filter((p) => outSize(p.h, p.kh, p.stride[0], p.padding[0], p.dilation[0]) > 0 && outSize(p.w, p.kw, p.stride[1], p.padding[1], p.dilation[1]) > 0);
 
-const transposeParams = fc
+const transposeParams: fc.Arbitrary<TransposeParams> = fc
   .tuple(convParams, fc.tuple(fc.integer({ min: 0, max: 2 }), fc.integer({ min: 0, max: 2 })))
   .map(([p, outputPadding]) => ({ ...p, outputPadding }))
   .filter(
@@ -164,6 +167,28 @@ const tight = { rtol: 1e-10, atol: 1e-12 };
 
 function optionsOf(p: Params) {
   return { stride: p.stride, padding: p.padding, dilation: p.dilation, groups: p.groups };
+}
+
+/** Seeded input, weight and output gradient of a random conv2d, with what the direct loops make of them. */
+function convCase(p: Params, seed: number) {
+  const x = random([p.n, p.cg * p.groups, p.h, p.w], seed);
+  const w = random([p.og * p.groups, p.cg, p.kh, p.kw], seed + 1);
+  const dy = random(naiveConv(p, [], []).shape, seed + 2);
+  return { x, w, dy, options: optionsOf(p), expected: naiveConv(p, values(x), values(w), values(dy)) };
+}
+
+/** As {@link convCase}, for a random convTranspose2d. */
+function transposeCase(p: TransposeParams, seed: number) {
+  const x = random([p.n, p.cg * p.groups, p.h, p.w], seed);
+  const w = random([p.cg * p.groups, p.og, p.kh, p.kw], seed + 1);
+  const dy = random(naiveTranspose(p, [], [], undefined).shape, seed + 2);
+  const options = { ...optionsOf(p), outputPadding: p.outputPadding };
+  return { x, w, dy, options, expected: naiveTranspose(p, values(x), values(w), values(dy)) };
+}
+
+/** Values computed by the direct loops, as a float64 tensor to compare with. */
+function float64(data: readonly number[], shape: readonly number[]): Tensor {
+  return Tensor.fromData(Float64Array.from(data), shape, 'float64');
 }
 
 /** A copy of a contiguous [N, C, H, W] tensor stored channels-last, viewed back as [N, C, H, W]. */
@@ -249,7 +274,7 @@ describe('conv2d', () => {
         const expected = naiveConv(p, values(x), values(w), undefined, values(b));
         const y = conv2d(x, w, b, optionsOf(p));
         expect(y.shape).toEqual(expected.shape);
-        assertClose(y, Tensor.fromData(Float64Array.from(expected.y), expected.shape, 'float64'), tight);
+        assertClose(y, float64(expected.y, expected.shape), tight);
       }),
       { numRuns: 150 },
     );
@@ -267,7 +292,7 @@ describe('conv2d', () => {
     const w = random([6, 2, 1, 1], 10);
     const b = random([6], 11);
     const p: Params = { n: 2, groups: 2, cg: 2, og: 3, h: 3, w: 5, kh: 1, kw: 1, stride: [1, 1], padding: [0, 0], dilation: [1, 1] };
-    const expected = Tensor.fromData(Float64Array.from(naiveConv(p, values(x), values(w), undefined, values(b)).y), [2, 6, 3, 5], 'float64');
+    const expected = float64(naiveConv(p, values(x), values(w), undefined, values(b)).y, [2, 6, 3, 5]);
     assertClose(conv2d(x, w, b, { groups: 2 }), expected, tight);
     assertClose(conv2d(channelsLast(x), w, b, { groups: 2 }), expected, tight);
   });
@@ -279,7 +304,7 @@ describe('conv2d', () => {
     const p: Params = { n: 2, groups: 4, cg: 1, og: 1, h: 5, w: 6, kh: 3, kw: 3, stride: [2, 1], padding: [1, 2], dilation: [1, 2] };
     const expected = naiveConv(p, values(x), values(w), undefined, values(b));
     const options = { stride: [2, 1] as [number, number], padding: [1, 2] as [number, number], dilation: [1, 2] as [number, number], groups: 4 };
-    assertClose(conv2d(channelsLast(x), w, b, options), Tensor.fromData(Float64Array.from(expected.y), expected.shape, 'float64'), tight);
+    assertClose(conv2d(channelsLast(x), w, b, options), float64(expected.y, expected.shape), tight);
   });
 
   it('accepts unbatched [C, H, W] input', () => {
@@ -301,7 +326,7 @@ describe('conv2d', () => {
     const source = x.toTypedArray();
     for (let i = 0; i < 2 * 5 * 6; i++) padded[Math.floor(i / 30) * 36 + (i % 30)] = source[i]!;
     const expected = naiveConv(p, Array.from(padded), values(w)).y;
-    assertClose(same, Tensor.fromData(Float64Array.from(expected), [1, 3, 5, 6], 'float64'), tight);
+    assertClose(same, float64(expected, [1, 3, 5, 6]), tight);
     expect(conv2d(x, w, null, { padding: 'valid' }).shape).toEqual([1, 3, 4, 4]);
   });
 
@@ -396,12 +421,8 @@ describe('conv2dBackwardInput', () => {
   it('matches a direct loop on random shapes', () => {
     fc.assert(
       fc.property(convParams, fc.nat(), (p, seed) => {
-        const x = random([p.n, p.cg * p.groups, p.h, p.w], seed);
-        const w = random([p.og * p.groups, p.cg, p.kh, p.kw], seed + 1);
-        const shape = naiveConv(p, [], []).shape;
-        const dy = random(shape, seed + 2);
-        const expected = naiveConv(p, values(x), values(w), values(dy));
-        assertClose(conv2dBackwardInput(dy, w, x.shape, optionsOf(p)), Tensor.fromData(Float64Array.from(expected.dx), x.shape, 'float64'), tight);
+        const { x, w, dy, options, expected } = convCase(p, seed);
+        assertClose(conv2dBackwardInput(dy, w, x.shape, options), float64(expected.dx, x.shape), tight);
       }),
       { numRuns: 150 },
     );
@@ -419,7 +440,7 @@ describe('conv2dBackwardInput', () => {
     const ones = new Tensor(new Storage(new Float64Array([1])), [2, 3, 4, 4], [0, 0, 0, 0], 0, 'float64');
     const p: Params = { n: 2, groups: 3, cg: 1, og: 1, h: 6, w: 6, kh: 3, kw: 3, stride: [1, 1], padding: [0, 0], dilation: [1, 1] };
     const expected = naiveConv(p, new Array(216).fill(0), values(w), new Array(96).fill(1)).dx;
-    assertClose(conv2dBackwardInput(ones, w, [2, 3, 6, 6], { groups: 3 }), Tensor.fromData(Float64Array.from(expected), [2, 3, 6, 6], 'float64'), tight);
+    assertClose(conv2dBackwardInput(ones, w, [2, 3, 6, 6], { groups: 3 }), float64(expected, [2, 3, 6, 6]), tight);
   });
 
   it("undoes padding='same' with an even kernel", () => {
@@ -430,7 +451,7 @@ describe('conv2dBackwardInput', () => {
     const dyPadded = naiveConv(p, new Array(16).fill(0), values(w), values(dy)).dx;
     const dx = conv2dBackwardInput(dy, w, [1, 1, 3, 3], { padding: 'same' });
     const cropped = [0, 1, 2, 4, 5, 6, 8, 9, 10].map((i) => dyPadded[i]!);
-    assertClose(dx, Tensor.fromData(Float64Array.from(cropped), [1, 1, 3, 3], 'float64'), tight);
+    assertClose(dx, float64(cropped, [1, 1, 3, 3]), tight);
   });
 
   it('rejects a gradient whose shape is not the output shape', () => {
@@ -466,11 +487,8 @@ describe('conv2dBackwardWeight', () => {
   it('matches a direct loop on random shapes', () => {
     fc.assert(
       fc.property(convParams, fc.nat(), (p, seed) => {
-        const x = random([p.n, p.cg * p.groups, p.h, p.w], seed);
-        const w = random([p.og * p.groups, p.cg, p.kh, p.kw], seed + 1);
-        const dy = random(naiveConv(p, [], []).shape, seed + 2);
-        const expected = naiveConv(p, values(x), values(w), values(dy));
-        assertClose(conv2dBackwardWeight(dy, x, w.shape, optionsOf(p)), Tensor.fromData(Float64Array.from(expected.dw), w.shape, 'float64'), tight);
+        const { x, w, dy, options, expected } = convCase(p, seed);
+        assertClose(conv2dBackwardWeight(dy, x, w.shape, options), float64(expected.dw, w.shape), tight);
       }),
       { numRuns: 150 },
     );
@@ -481,7 +499,7 @@ describe('conv2dBackwardWeight', () => {
     const dy = random([2, 6, 3, 5], 2);
     const expected = conv2dBackwardWeight(dy, x, [6, 2, 1, 1], { groups: 2 });
     const p: Params = { n: 2, groups: 2, cg: 2, og: 3, h: 3, w: 5, kh: 1, kw: 1, stride: [1, 1], padding: [0, 0], dilation: [1, 1] };
-    assertClose(expected, Tensor.fromData(Float64Array.from(naiveConv(p, values(x), new Array(12).fill(0), values(dy)).dw), [6, 2, 1, 1], 'float64'), tight);
+    assertClose(expected, float64(naiveConv(p, values(x), new Array(12).fill(0), values(dy)).dw, [6, 2, 1, 1]), tight);
     assertClose(conv2dBackwardWeight(dy, channelsLast(x), [6, 2, 1, 1], { groups: 2 }), expected, tight);
   });
 
@@ -491,7 +509,7 @@ describe('conv2dBackwardWeight', () => {
     const p: Params = { n: 2, groups: 3, cg: 1, og: 1, h: 5, w: 5, kh: 2, kw: 2, stride: [2, 2], padding: [0, 0], dilation: [1, 1] };
     const expected = naiveConv(p, values(x), new Array(12).fill(0), new Array(24).fill(1)).dw;
     const dw = conv2dBackwardWeight(ones, channelsLast(x), [3, 1, 2, 2], { groups: 3, stride: 2 });
-    assertClose(dw, Tensor.fromData(Float64Array.from(expected), [3, 1, 2, 2], 'float64'), tight);
+    assertClose(dw, float64(expected, [3, 1, 2, 2]), tight);
   });
 
   it('is zero for an empty batch', () => {
@@ -561,7 +579,7 @@ describe('convTranspose2d', () => {
         const bias = values(b);
         const withBias = expected.y.map((v, i) => v + bias[Math.floor(i / plane) % expected.shape[1]!]!);
         const y = convTranspose2d(x, w, b, { ...optionsOf(p), outputPadding: p.outputPadding });
-        assertClose(y, Tensor.fromData(Float64Array.from(withBias), expected.shape, 'float64'), tight);
+        assertClose(y, float64(withBias, expected.shape), tight);
       }),
       { numRuns: 150 },
     );
@@ -635,12 +653,8 @@ describe('convTranspose2dBackwardInput', () => {
   it('matches a direct loop on random shapes', () => {
     fc.assert(
       fc.property(transposeParams, fc.nat(), (p, seed) => {
-        const x = random([p.n, p.cg * p.groups, p.h, p.w], seed);
-        const w = random([p.cg * p.groups, p.og, p.kh, p.kw], seed + 1);
-        const dy = random(naiveTranspose(p, values(x), values(w), undefined).shape, seed + 2);
-        const expected = naiveTranspose(p, values(x), values(w), values(dy));
-        const dx = convTranspose2dBackwardInput(dy, w, x.shape, { ...optionsOf(p), outputPadding: p.outputPadding });
-        assertClose(dx, Tensor.fromData(Float64Array.from(expected.dx), x.shape, 'float64'), tight);
+        const { x, w, dy, options, expected } = transposeCase(p, seed);
+        assertClose(convTranspose2dBackwardInput(dy, w, x.shape, options), float64(expected.dx, x.shape), tight);
       }),
       { numRuns: 150 },
     );
@@ -662,12 +676,8 @@ describe('convTranspose2dBackwardWeight', () => {
   it('matches a direct loop on random shapes', () => {
     fc.assert(
       fc.property(transposeParams, fc.nat(), (p, seed) => {
-        const x = random([p.n, p.cg * p.groups, p.h, p.w], seed);
-        const w = random([p.cg * p.groups, p.og, p.kh, p.kw], seed + 1);
-        const dy = random(naiveTranspose(p, values(x), values(w), undefined).shape, seed + 2);
-        const expected = naiveTranspose(p, values(x), values(w), values(dy));
-        const dw = convTranspose2dBackwardWeight(dy, x, w.shape, { ...optionsOf(p), outputPadding: p.outputPadding });
-        assertClose(dw, Tensor.fromData(Float64Array.from(expected.dw), w.shape, 'float64'), tight);
+        const { x, w, dy, options, expected } = transposeCase(p, seed);
+        assertClose(convTranspose2dBackwardWeight(dy, x, w.shape, options), float64(expected.dw, w.shape), tight);
       }),
       { numRuns: 150 },
     );

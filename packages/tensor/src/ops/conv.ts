@@ -1,16 +1,17 @@
 /**
  * Convolutions: `conv1d`, `conv2d`, `convTranspose1d`, `convTranspose2d` and the input and weight
- * gradients that autograd calls. Every one reduces to three kernels on a 2-d {@link ConvGeometry}
- * (1-d convolutions have height 1): the forward (im2col, then weight × columns), the input gradient
+ * gradients that autograd calls. This file checks shapes and options and lays out a 2-d
+ * {@link ConvGeometry} (1-d convolutions have height 1); the three kernels on it live in
+ * `kernels/conv-gemm.ts`: the forward (im2col, then weight × columns), the input gradient
  * (weightᵀ × gradient, then col2im) and the weight gradient (gradient × columnsᵀ, summed over the
  * batch). A transposed convolution is the input gradient of a convolution, and its gradients are
  * that convolution's forward and weight gradient with the operands swapped.
  * @packageDocumentation
  */
-import { getBackend } from '../backend/index.js';
-import { allocate, requireFloat } from '../dtype.js';
+import { requireFloat } from '../dtype.js';
 import { DTypeError, InvalidArgumentError, ShapeError } from '../errors/index.js';
-import { col2im, type ConvGeometry, type FloatArray, im2col, scratchBuffer, validColumns } from '../kernels/im2col.js';
+import { backwardInputKernel, backwardWeightKernel, type FloatDType, forwardKernel } from '../kernels/conv-gemm.js';
+import type { ConvGeometry, FloatArray } from '../kernels/im2col.js';
 import { formatShape, sameShape, type Shape } from '../shape.js';
 import { Tensor } from '../tensor.js';
 
@@ -61,7 +62,6 @@ export interface ConvTranspose1dOptions {
 }
 
 type Spatial = 1 | 2;
-type FloatDType = 'float32' | 'float64';
 
 /** What the public ops share: the geometry in forward-conv direction and the user-facing shapes. */
 interface Resolved {
@@ -69,6 +69,8 @@ interface Resolved {
   batched: boolean;
   /** Output shape of the op as called (the conv output, or the transposed conv output). */
   outputShape: number[];
+  /** Channels of that output: what a bias must have one value for. */
+  outChannels: number;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -84,7 +86,7 @@ interface Resolved {
  * ```
  */
 export function conv2d(input: Tensor, weight: Tensor, bias?: Tensor | null, options: Conv2dOptions = {}): Tensor {
-  return convForward('conv2d', 2, input, weight, bias ?? undefined, options);
+  return runForward('conv2d', 2, convolution, input, weight, bias ?? undefined, options);
 }
 
 /**
@@ -97,15 +99,7 @@ export function conv2d(input: Tensor, weight: Tensor, bias?: Tensor | null, opti
  * ```
  */
 export function conv1d(input: Tensor, weight: Tensor, bias?: Tensor | null, options: Conv1dOptions = {}): Tensor {
-  return convForward('conv1d', 1, input, weight, bias ?? undefined, options);
-}
-
-function convForward(op: string, spatial: Spatial, input: Tensor, weight: Tensor, bias: Tensor | undefined, options: ConvOptions): Tensor {
-  const dtype = commonFloatDType(op, { input, weight, bias });
-  const resolved = resolveConv(op, spatial, input.shape, weight.shape, options);
-  checkBias(op, bias, resolved.geometry.outChannels, weight.shape);
-  const data = forwardKernel(resolved.geometry, view4d(input, spatial, resolved.batched), view4d(weight, spatial, true), bias, dtype);
-  return Tensor.fromData(data, resolved.outputShape, dtype);
+  return runForward('conv1d', 1, convolution, input, weight, bias ?? undefined, options);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -116,12 +110,12 @@ function convForward(op: string, spatial: Spatial, input: Tensor, weight: Tensor
  * same weight and options: a [N, C, H, W] tensor of `inputShape`.
  */
 export function conv2dBackwardInput(gradOutput: Tensor, weight: Tensor, inputShape: Shape, options: Conv2dOptions = {}): Tensor {
-  return convBackwardInput('conv2dBackwardInput', 2, gradOutput, weight, inputShape, options);
+  return runBackwardInput('conv2dBackwardInput', 2, convolution, gradOutput, weight, inputShape, options);
 }
 
 /** Gradient of {@link conv1d} with respect to its input (see {@link conv2dBackwardInput}). */
 export function conv1dBackwardInput(gradOutput: Tensor, weight: Tensor, inputShape: Shape, options: Conv1dOptions = {}): Tensor {
-  return convBackwardInput('conv1dBackwardInput', 1, gradOutput, weight, inputShape, options);
+  return runBackwardInput('conv1dBackwardInput', 1, convolution, gradOutput, weight, inputShape, options);
 }
 
 /**
@@ -129,55 +123,12 @@ export function conv1dBackwardInput(gradOutput: Tensor, weight: Tensor, inputSha
  * same input and options: a tensor of `weightShape` [O, C/groups, kH, kW], summed over the batch.
  */
 export function conv2dBackwardWeight(gradOutput: Tensor, input: Tensor, weightShape: Shape, options: Conv2dOptions = {}): Tensor {
-  return convBackwardWeight('conv2dBackwardWeight', 2, gradOutput, input, weightShape, options);
+  return runBackwardWeight('conv2dBackwardWeight', 2, convolution, gradOutput, input, weightShape, options);
 }
 
 /** Gradient of {@link conv1d} with respect to its weight (see {@link conv2dBackwardWeight}). */
 export function conv1dBackwardWeight(gradOutput: Tensor, input: Tensor, weightShape: Shape, options: Conv1dOptions = {}): Tensor {
-  return convBackwardWeight('conv1dBackwardWeight', 1, gradOutput, input, weightShape, options);
-}
-
-function convBackwardInput(
-  op: string,
-  spatial: Spatial,
-  gradOutput: Tensor,
-  weight: Tensor,
-  inputShape: Shape,
-  options: ConvOptions,
-): Tensor {
-  const dtype = commonFloatDType(op, { gradOutput, weight });
-  checkSizes(op, 'inputShape', inputShape);
-  const resolved = resolveConv(op, spatial, inputShape, weight.shape, options);
-  checkGradOutput(op, gradOutput, resolved.outputShape);
-  const data = backwardInputKernel(
-    resolved.geometry,
-    view4d(gradOutput, spatial, resolved.batched),
-    view4d(weight, spatial, true),
-    undefined,
-    dtype,
-  );
-  return Tensor.fromData(data, inputShape, dtype);
-}
-
-function convBackwardWeight(
-  op: string,
-  spatial: Spatial,
-  gradOutput: Tensor,
-  input: Tensor,
-  weightShape: Shape,
-  options: ConvOptions,
-): Tensor {
-  const dtype = commonFloatDType(op, { gradOutput, input });
-  checkSizes(op, 'weightShape', weightShape);
-  const resolved = resolveConv(op, spatial, input.shape, weightShape, options);
-  checkGradOutput(op, gradOutput, resolved.outputShape);
-  const data = backwardWeightKernel(
-    resolved.geometry,
-    view4d(gradOutput, spatial, resolved.batched),
-    view4d(input, spatial, resolved.batched),
-    dtype,
-  );
-  return Tensor.fromData(data, weightShape, dtype);
+  return runBackwardWeight('conv1dBackwardWeight', 1, convolution, gradOutput, input, weightShape, options);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -194,12 +145,12 @@ function convBackwardWeight(
  * ```
  */
 export function convTranspose2d(input: Tensor, weight: Tensor, bias?: Tensor | null, options: ConvTranspose2dOptions = {}): Tensor {
-  return transposeForward('convTranspose2d', 2, input, weight, bias ?? undefined, options);
+  return runForward('convTranspose2d', 2, transposedConvolution, input, weight, bias ?? undefined, options);
 }
 
 /** 1-d transposed convolution over [N, C_in, L] with `weight` [C_in, C_out/groups, k], as PyTorch's `F.conv_transpose1d`. */
 export function convTranspose1d(input: Tensor, weight: Tensor, bias?: Tensor | null, options: ConvTranspose1dOptions = {}): Tensor {
-  return transposeForward('convTranspose1d', 1, input, weight, bias ?? undefined, options);
+  return runForward('convTranspose1d', 1, transposedConvolution, input, weight, bias ?? undefined, options);
 }
 
 /**
@@ -213,7 +164,7 @@ export function convTranspose2dBackwardInput(
   inputShape: Shape,
   options: ConvTranspose2dOptions = {},
 ): Tensor {
-  return transposeBackwardInput('convTranspose2dBackwardInput', 2, gradOutput, weight, inputShape, options);
+  return runBackwardInput('convTranspose2dBackwardInput', 2, transposedConvolution, gradOutput, weight, inputShape, options);
 }
 
 /** Gradient of {@link convTranspose1d} with respect to its input (see {@link convTranspose2dBackwardInput}). */
@@ -223,7 +174,7 @@ export function convTranspose1dBackwardInput(
   inputShape: Shape,
   options: ConvTranspose1dOptions = {},
 ): Tensor {
-  return transposeBackwardInput('convTranspose1dBackwardInput', 1, gradOutput, weight, inputShape, options);
+  return runBackwardInput('convTranspose1dBackwardInput', 1, transposedConvolution, gradOutput, weight, inputShape, options);
 }
 
 /** Gradient of {@link convTranspose2d} with respect to its weight [C_in, C_out/groups, kH, kW], summed over the batch. */
@@ -233,7 +184,7 @@ export function convTranspose2dBackwardWeight(
   weightShape: Shape,
   options: ConvTranspose2dOptions = {},
 ): Tensor {
-  return transposeBackwardWeight('convTranspose2dBackwardWeight', 2, gradOutput, input, weightShape, options);
+  return runBackwardWeight('convTranspose2dBackwardWeight', 2, transposedConvolution, gradOutput, input, weightShape, options);
 }
 
 /** Gradient of {@link convTranspose1d} with respect to its weight (see {@link convTranspose2dBackwardWeight}). */
@@ -243,286 +194,93 @@ export function convTranspose1dBackwardWeight(
   weightShape: Shape,
   options: ConvTranspose1dOptions = {},
 ): Tensor {
-  return transposeBackwardWeight('convTranspose1dBackwardWeight', 1, gradOutput, input, weightShape, options);
-}
-
-function transposeForward(
-  op: string,
-  spatial: Spatial,
-  input: Tensor,
-  weight: Tensor,
-  bias: Tensor | undefined,
-  options: TransposeOptions,
-): Tensor {
-  const dtype = commonFloatDType(op, { input, weight, bias });
-  const resolved = resolveTranspose(op, spatial, input.shape, weight.shape, options);
-  checkBias(op, bias, resolved.geometry.inChannels, weight.shape);
-  const data = backwardInputKernel(resolved.geometry, view4d(input, spatial, resolved.batched), view4d(weight, spatial, true), bias, dtype);
-  return Tensor.fromData(data, resolved.outputShape, dtype);
-}
-
-function transposeBackwardInput(
-  op: string,
-  spatial: Spatial,
-  gradOutput: Tensor,
-  weight: Tensor,
-  inputShape: Shape,
-  options: TransposeOptions,
-): Tensor {
-  const dtype = commonFloatDType(op, { gradOutput, weight });
-  checkSizes(op, 'inputShape', inputShape);
-  const resolved = resolveTranspose(op, spatial, inputShape, weight.shape, options);
-  checkGradOutput(op, gradOutput, resolved.outputShape);
-  const data = forwardKernel(
-    resolved.geometry,
-    view4d(gradOutput, spatial, resolved.batched),
-    view4d(weight, spatial, true),
-    undefined,
-    dtype,
-  );
-  return Tensor.fromData(data, inputShape, dtype);
-}
-
-function transposeBackwardWeight(
-  op: string,
-  spatial: Spatial,
-  gradOutput: Tensor,
-  input: Tensor,
-  weightShape: Shape,
-  options: TransposeOptions,
-): Tensor {
-  const dtype = commonFloatDType(op, { gradOutput, input });
-  checkSizes(op, 'weightShape', weightShape);
-  const resolved = resolveTranspose(op, spatial, input.shape, weightShape, options);
-  checkGradOutput(op, gradOutput, resolved.outputShape);
-  // In the forward-conv view the transposed input plays the output gradient and vice versa.
-  const data = backwardWeightKernel(
-    resolved.geometry,
-    view4d(input, spatial, resolved.batched),
-    view4d(gradOutput, spatial, resolved.batched),
-    dtype,
-  );
-  return Tensor.fromData(data, weightShape, dtype);
+  return runBackwardWeight('convTranspose1dBackwardWeight', 1, transposedConvolution, gradOutput, input, weightShape, options);
 }
 
 // ---------------------------------------------------------------------------------------------
-// Kernels on the 2-d geometry. Tensors here are 4-d views: [N, C, H, W] activations and
-// [O, C/groups, kH, kW] weights, read through their strides.
+// What every op does: check dtypes and shapes, lay out the geometry, run one kernel
+
+/** A kernel that computes an activation (an output or an input gradient) from another and the weight. */
+type ActivationKernel = (geometry: ConvGeometry, activation: Tensor, weight: Tensor, bias: Tensor | undefined, dtype: FloatDType) => FloatArray;
 
 /**
- * A 1×1 kernel with stride 1 and no padding maps each pixel to itself, so the input already is
- * the column matrix: such convolutions skip im2col.
+ * How one family of public ops maps onto the kernels, each kernel taken in the op's own terms. A
+ * convolution runs them as named. A transposed convolution is a convolution's input gradient, so
+ * its forward and input gradient swap kernels, and its weight gradient swaps the operands.
  */
-function isPointwise(g: ConvGeometry): boolean {
-  return g.kernelHeight === 1 && g.kernelWidth === 1 && g.strideHeight === 1 && g.strideWidth === 1 &&
-    g.padTop === 0 && g.padLeft === 0 && g.outHeight === g.inHeight && g.outWidth === g.inWidth;
+interface Family<Options> {
+  /** Validates shapes and options and lays out the geometry in forward-conv direction. */
+  resolve: (op: string, spatial: Spatial, inputShape: Shape, weightShape: Shape, options: Options) => Resolved;
+  forward: ActivationKernel;
+  backwardInput: ActivationKernel;
+  backwardWeight: (geometry: ConvGeometry, gradOutput: Tensor, input: Tensor, dtype: FloatDType) => FloatArray;
 }
 
-/** output[n, g·Og + o] = W_g[o, :] · im2col(input[n, g]) (+ bias). */
-function forwardKernel(geometry: ConvGeometry, input: Tensor, weight: Tensor, bias: Tensor | undefined, dtype: FloatDType): FloatArray {
-  const { batch, inChannels, outChannels, groups, outHeight, outWidth, kernelHeight, kernelWidth } = geometry;
-  const outPlane = outHeight * outWidth;
-  const out = allocate(dtype, batch * outChannels * outPlane) as FloatArray;
-  fillBias(out, bias, batch, outChannels, outPlane);
-  const cg = inChannels / groups;
-  const og = outChannels / groups;
-  const k = cg * kernelHeight * kernelWidth;
-  if (out.length === 0 || k === 0) return out;
-  const pixelStride = isPointwise(geometry) ? mergedStride(input, 2) : undefined;
-  if (og === 1 && pixelStride === undefined) {
-    directKernel('forward', geometry, input, weight, Tensor.fromData(out, [batch, outChannels, outHeight, outWidth], dtype));
-    return out;
-  }
-  const w = asMatrix(weight, 1);
-  const x = input.storage.data as FloatArray;
-  const [sN, sC, sH, sW] = input.strides as [number, number, number, number];
-  const cols = pixelStride === undefined ? scratchBuffer(dtype, k * outPlane) : undefined;
-  const backend = getBackend();
-  for (let n = 0; n < batch; n++) {
-    for (let g = 0; g < groups; g++) {
-      const inputOffset = input.offset + n * sN + g * cg * sC;
-      if (cols) im2col(geometry, x, inputOffset, sC, sH, sW, cg, cols);
-      backend.gemm({
-        m: og, n: outPlane, k, alpha: 1,
-        a: w.data, aOffset: w.offset + g * og * w.rowStride, aRowStride: w.rowStride, aColStride: w.columnStride,
-        ...(cols
-          ? { b: cols, bOffset: 0, bRowStride: outPlane, bColStride: 1 }
-          : { b: x, bOffset: inputOffset, bRowStride: sC, bColStride: pixelStride! }),
-        beta: bias ? 1 : 0, c: out, cOffset: (n * outChannels + g * og) * outPlane,
-      });
-    }
-  }
-  return out;
-}
+const convolution: Family<ConvOptions> = {
+  resolve: resolveConv,
+  forward: forwardKernel,
+  backwardInput: backwardInputKernel,
+  backwardWeight: backwardWeightKernel,
+};
 
-/** gradInput[n, g] = col2im(W_gᵀ · gradOutput[n, g]) (+ bias, when this is a transposed conv's forward). */
-function backwardInputKernel(
-  geometry: ConvGeometry,
-  gradOutput: Tensor,
+const transposedConvolution: Family<TransposeOptions> = {
+  resolve: resolveTranspose,
+  forward: backwardInputKernel,
+  backwardInput: forwardKernel,
+  // In the forward-conv view the transposed input plays the output gradient and vice versa.
+  backwardWeight: (geometry, gradOutput, input, dtype) => backwardWeightKernel(geometry, input, gradOutput, dtype),
+};
+
+function runForward<Options>(
+  op: string,
+  spatial: Spatial,
+  family: Family<Options>,
+  input: Tensor,
   weight: Tensor,
   bias: Tensor | undefined,
-  dtype: FloatDType,
-): FloatArray {
-  const { batch, inChannels, inHeight, inWidth, outChannels, groups, outHeight, outWidth, kernelHeight, kernelWidth } = geometry;
-  const plane = inHeight * inWidth;
-  const outPlane = outHeight * outWidth;
-  const out = allocate(dtype, batch * inChannels * plane) as FloatArray;
-  fillBias(out, bias, batch, inChannels, plane);
-  const cg = inChannels / groups;
-  const og = outChannels / groups;
-  const k = cg * kernelHeight * kernelWidth;
-  if (out.length === 0 || k === 0 || og === 0 || outPlane === 0) return out;
-  const pointwise = isPointwise(geometry);
-  if (og === 1 && !pointwise) {
-    directKernel('input', geometry, Tensor.fromData(out, [batch, inChannels, inHeight, inWidth], dtype), weight, gradOutput);
-    return out;
-  }
-  const w = asMatrix(weight, 1);
-  const dy = asMatrix(gradOutput, 2);
-  const cols = pointwise ? undefined : scratchBuffer(dtype, k * outPlane);
-  const backend = getBackend();
-  for (let n = 0; n < batch; n++) {
-    for (let g = 0; g < groups; g++) {
-      const target = (n * inChannels + g * cg) * plane;
-      backend.gemm({
-        m: k, n: outPlane, k: og, alpha: 1,
-        a: w.data, aOffset: w.offset + g * og * w.rowStride, aRowStride: w.columnStride, aColStride: w.rowStride,
-        b: dy.data, bOffset: dy.offset + n * dy.batchStride + g * og * dy.rowStride, bRowStride: dy.rowStride, bColStride: dy.columnStride,
-        ...(cols ? { beta: 0, c: cols, cOffset: 0 } : { beta: bias ? 1 : 0, c: out, cOffset: target }),
-      });
-      if (cols) col2im(geometry, cols, cg, out, target);
-    }
-  }
-  return out;
+  options: Options,
+): Tensor {
+  const dtype = commonFloatDType(op, { input, weight, bias });
+  const resolved = family.resolve(op, spatial, input.shape, weight.shape, options);
+  checkBias(op, bias, resolved.outChannels, weight.shape);
+  const data = family.forward(resolved.geometry, view4d(input, spatial, resolved.batched), view4d(weight, spatial, true), bias, dtype);
+  return Tensor.fromData(data, resolved.outputShape, dtype);
 }
 
-/** gradWeight[g·Og + o] = Σ_n gradOutput[n, g·Og + o] · im2col(input[n, g])ᵀ. */
-function backwardWeightKernel(geometry: ConvGeometry, gradOutput: Tensor, input: Tensor, dtype: FloatDType): FloatArray {
-  const { batch, inChannels, outChannels, groups, outHeight, outWidth, kernelHeight, kernelWidth } = geometry;
-  const outPlane = outHeight * outWidth;
-  const cg = inChannels / groups;
-  const og = outChannels / groups;
-  const k = cg * kernelHeight * kernelWidth;
-  const out = allocate(dtype, outChannels * k) as FloatArray;
-  if (out.length === 0 || batch === 0 || outPlane === 0) return out;
-  const pixelStride = isPointwise(geometry) ? mergedStride(input, 2) : undefined;
-  if (og === 1 && pixelStride === undefined) {
-    directKernel('weight', geometry, input, Tensor.fromData(out, [outChannels, cg, kernelHeight, kernelWidth], dtype), gradOutput);
-    return out;
-  }
-  const dy = asMatrix(gradOutput, 2);
-  const x = input.storage.data as FloatArray;
-  const [sN, sC, sH, sW] = input.strides as [number, number, number, number];
-  const cols = pixelStride === undefined ? scratchBuffer(dtype, k * outPlane) : undefined;
-  const backend = getBackend();
-  for (let n = 0; n < batch; n++) {
-    for (let g = 0; g < groups; g++) {
-      const inputOffset = input.offset + n * sN + g * cg * sC;
-      if (cols) im2col(geometry, x, inputOffset, sC, sH, sW, cg, cols);
-      backend.gemm({
-        m: og, n: k, k: outPlane, alpha: 1,
-        a: dy.data, aOffset: dy.offset + n * dy.batchStride + g * og * dy.rowStride, aRowStride: dy.rowStride, aColStride: dy.columnStride,
-        ...(cols
-          ? { b: cols, bOffset: 0, bRowStride: 1, bColStride: outPlane }
-          : { b: x, bOffset: inputOffset, bRowStride: pixelStride!, bColStride: sC }),
-        beta: n === 0 ? 0 : 1, c: out, cOffset: g * og * k,
-      });
-    }
-  }
-  return out;
+function runBackwardInput<Options>(
+  op: string,
+  spatial: Spatial,
+  family: Family<Options>,
+  gradOutput: Tensor,
+  weight: Tensor,
+  inputShape: Shape,
+  options: Options,
+): Tensor {
+  const dtype = commonFloatDType(op, { gradOutput, weight });
+  checkSizes(op, 'inputShape', inputShape);
+  const resolved = family.resolve(op, spatial, inputShape, weight.shape, options);
+  checkGradOutput(op, gradOutput, resolved.outputShape);
+  const gradient = view4d(gradOutput, spatial, resolved.batched);
+  const data = family.backwardInput(resolved.geometry, gradient, view4d(weight, spatial, true), undefined, dtype);
+  return Tensor.fromData(data, inputShape, dtype);
 }
 
-/**
- * Direct loops for one output channel per group (depthwise convolutions, single-map heads). There
- * each column matrix would feed a single GEMM row, so building it costs as much as the product and
- * these loops run 2–3× faster. `mode` picks what is written: the output (`'forward'`, added to
- * what `output` holds), the image gradient (`'input'`, added into `image`) or the weight gradient
- * (`'weight'`, added into `weight`). All three operands are 4-d views read through their strides.
- */
-function directKernel(mode: 'forward' | 'input' | 'weight', geometry: ConvGeometry, image: Tensor, weight: Tensor, output: Tensor): void {
-  const { batch, inChannels, inHeight, inWidth, groups, outHeight, outWidth, kernelHeight, kernelWidth } = geometry;
-  const { strideHeight, strideWidth, padTop, padLeft, dilationHeight, dilationWidth } = geometry;
-  const cg = inChannels / groups;
-  const x = image.storage.data as FloatArray;
-  const w = weight.storage.data as FloatArray;
-  const y = output.storage.data as FloatArray;
-  const [xN, xC, xH, xW] = image.strides as [number, number, number, number];
-  const [wO, wC, wH, wW] = weight.strides as [number, number, number, number];
-  const [yN, yC, yH, yW] = output.strides as [number, number, number, number];
-  const xStep = strideWidth * xW;
-  for (let n = 0; n < batch; n++) {
-    for (let o = 0; o < groups; o++) {
-      for (let c = 0; c < cg; c++) {
-        const imageBase = image.offset + n * xN + (o * cg + c) * xC;
-        for (let i = 0; i < kernelHeight; i++) {
-          for (let j = 0; j < kernelWidth; j++) {
-            const wi = weight.offset + o * wO + c * wC + i * wH + j * wW;
-            const tap = w[wi]!;
-            const shift = j * dilationWidth - padLeft;
-            const [start, end] = validColumns(shift, strideWidth, inWidth, outWidth);
-            let sum = 0;
-            for (let oh = 0; oh < outHeight; oh++) {
-              const ih = oh * strideHeight - padTop + i * dilationHeight;
-              if (ih < 0 || ih >= inHeight) continue;
-              let xp = imageBase + ih * xH + (shift + start * strideWidth) * xW;
-              let yp = output.offset + n * yN + o * yC + oh * yH + start * yW;
-              if (mode === 'forward') for (let ow = start; ow < end; ow++, xp += xStep, yp += yW) y[yp] = y[yp]! + tap * x[xp]!;
-              else if (mode === 'input') for (let ow = start; ow < end; ow++, xp += xStep, yp += yW) x[xp] = x[xp]! + tap * y[yp]!;
-              else for (let ow = start; ow < end; ow++, xp += xStep, yp += yW) sum += x[xp]! * y[yp]!;
-            }
-            if (mode === 'weight') w[wi] = tap + sum;
-          }
-        }
-      }
-    }
-  }
-}
-
-/** Writes bias[c] over each [n, c] plane of `out` (a no-op without bias). */
-function fillBias(out: FloatArray, bias: Tensor | undefined, batch: number, channels: number, plane: number): void {
-  if (!bias || plane === 0) return;
-  const b = bias.storage.data;
-  for (let n = 0; n < batch; n++) {
-    for (let c = 0; c < channels; c++) {
-      const start = (n * channels + c) * plane;
-      out.fill(b[bias.offset + c * bias.strides[0]!]!, start, start + plane);
-    }
-  }
-}
-
-/**
- * The stride that walks dims [from, ndim) of `t` as one flattened dim, or undefined when their
- * strides do not nest (then the dims cannot be read as one matrix axis without a copy).
- */
-function mergedStride(t: Tensor, from: number): number | undefined {
-  let stride: number | undefined;
-  let expected = 0;
-  for (let d = t.ndim - 1; d >= from; d--) {
-    const size = t.shape[d]!;
-    if (size === 1) continue;
-    if (stride !== undefined && t.strides[d] !== expected) return undefined;
-    stride ??= t.strides[d]!;
-    expected = t.strides[d]! * size;
-  }
-  return stride ?? 1;
-}
-
-/**
- * `t` read as a batch of matrices: dim 0 is the batch, dim `split − 1` the rows (dims between are
- * size 1), the dims from `split` on the flattened columns. Copies only when those do not nest.
- */
-function asMatrix(
-  t: Tensor,
-  split: number,
-): { data: FloatArray; offset: number; batchStride: number; rowStride: number; columnStride: number } {
-  let source = t;
-  let columnStride = mergedStride(t, split);
-  if (columnStride === undefined) {
-    source = t.contiguous();
-    columnStride = mergedStride(source, split)!;
-  }
-  const { offset, strides } = source;
-  return { data: source.storage.data as FloatArray, offset, batchStride: strides[0]!, rowStride: strides[split - 1]!, columnStride };
+function runBackwardWeight<Options>(
+  op: string,
+  spatial: Spatial,
+  family: Family<Options>,
+  gradOutput: Tensor,
+  input: Tensor,
+  weightShape: Shape,
+  options: Options,
+): Tensor {
+  const dtype = commonFloatDType(op, { gradOutput, input });
+  checkSizes(op, 'weightShape', weightShape);
+  const resolved = family.resolve(op, spatial, input.shape, weightShape, options);
+  checkGradOutput(op, gradOutput, resolved.outputShape);
+  const gradient = view4d(gradOutput, spatial, resolved.batched);
+  const data = family.backwardWeight(resolved.geometry, gradient, view4d(input, spatial, resolved.batched), dtype);
+  return Tensor.fromData(data, weightShape, dtype);
 }
 
 /**
@@ -625,6 +383,7 @@ function resolveConv(op: string, spatial: Spatial, inputShape: Shape, weightShap
     }),
     batched,
     outputShape: batched ? [batch, outChannels, ...outSizes] : [outChannels, ...outSizes],
+    outChannels,
   };
 }
 
@@ -673,6 +432,7 @@ function resolveTranspose(op: string, spatial: Spatial, inputShape: Shape, weigh
     }),
     batched,
     outputShape: batched ? [batch, outChannels, ...outSizes] : [outChannels, ...outSizes],
+    outChannels,
   };
 }
 

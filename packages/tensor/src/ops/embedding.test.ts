@@ -1,14 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { opCase } from '../../test/fixtures.js';
-import { storageConstructor, type DType } from '../dtype.js';
+import { make } from '../../test/numeric.js';
 import { DTypeError, IndexError, InvalidArgumentError, ShapeError } from '../errors/index.js';
 import { assertClose, fromRecord } from '../testing.js';
 import { Tensor } from '../tensor.js';
 import { embedding, embeddingBackward, embeddingSparseBackward } from './embedding.js';
-
-function make(data: readonly number[], shape: readonly number[], dtype: DType = 'float32'): Tensor {
-  return Tensor.fromData(storageConstructor(dtype).from(data), shape, dtype);
-}
 
 const table = () => make([0, 1, 2, 10, 11, 12, 20, 21, 22, 30, 31, 32], [4, 3]);
 

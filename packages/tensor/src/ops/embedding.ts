@@ -121,15 +121,26 @@ export function embedding(indices: Tensor, weight: Tensor, options: EmbeddingOpt
   return Tensor.fromData(out, [...indices.shape, D], weight.dtype);
 }
 
-/** Checks that gradOutput is [...indices.shape, D] and returns D. */
-function embeddingDim(op: string, gradOutput: Tensor, indices: Tensor): number {
+/**
+ * Checks the operands of a backward kernel (gradOutput must be [...indices.shape, D]) and returns
+ * D, the padding row (-1 for none), the looked-up rows and the gradient's data.
+ */
+function backwardOperands(
+  op: string,
+  gradOutput: Tensor,
+  indices: Tensor,
+  numEmbeddings: number,
+  paddingIdx: number | null | undefined,
+): { D: number; padding: number; rows: TypedArray; dy: TypedArray } {
   requireFloat(op, 'gradOutput', gradOutput.dtype);
   if (gradOutput.ndim !== indices.ndim + 1 || !sameShape(gradOutput.shape.slice(0, -1), indices.shape)) {
     throw new ShapeError(
       `${op}: gradOutput ${formatShape(gradOutput.shape)} should be indices ${formatShape(indices.shape)} followed by the embedding dim`,
     );
   }
-  return gradOutput.shape[gradOutput.ndim - 1]!;
+  const D = gradOutput.shape[gradOutput.ndim - 1]!;
+  const padding = paddingRow(op, paddingIdx, numEmbeddings);
+  return { D, padding, rows: lookupRows(op, indices, numEmbeddings), dy: contiguousData(gradOutput) };
 }
 
 /**
@@ -142,11 +153,7 @@ export function embeddingBackward(
   numEmbeddings: number,
   options: EmbeddingBackwardOptions = {},
 ): Tensor {
-  const op = 'embedding_backward';
-  const D = embeddingDim(op, gradOutput, indices);
-  const padding = paddingRow(op, options.paddingIdx, numEmbeddings);
-  const rows = lookupRows(op, indices, numEmbeddings);
-  const dy = contiguousData(gradOutput);
+  const { D, padding, rows, dy } = backwardOperands('embedding_backward', gradOutput, indices, numEmbeddings, options.paddingIdx);
   const gradWeight = allocate(gradOutput.dtype, numEmbeddings * D);
   let counts: Int32Array | null = null;
   if (options.scaleGradByFreq) {
@@ -175,11 +182,7 @@ export function embeddingSparseBackward(
   numEmbeddings: number,
   options: { paddingIdx?: number | null } = {},
 ): SparseRows {
-  const op = 'embedding_sparse_backward';
-  const D = embeddingDim(op, gradOutput, indices);
-  const padding = paddingRow(op, options.paddingIdx, numEmbeddings);
-  const rows = lookupRows(op, indices, numEmbeddings);
-  const dy = contiguousData(gradOutput);
+  const { D, padding, rows, dy } = backwardOperands('embedding_sparse_backward', gradOutput, indices, numEmbeddings, options.paddingIdx);
   let kept = 0;
   for (let i = 0; i < rows.length; i++) if (rows[i] !== padding) kept++;
   const keptRows = new Float64Array(kept);

@@ -5,10 +5,9 @@
  */
 import { allocate, type DType, requireFloat, type TypedArray } from '../dtype.js';
 import { InvalidArgumentError, ShapeError } from '../errors/index.js';
-import { elementOffsets } from '../iterate.js';
+import { contiguousData, elementOffsets } from '../iterate.js';
 import { formatShape, numelOf, sameShape, type Shape } from '../shape.js';
 import { Tensor } from '../tensor.js';
-import { contiguousData } from '../iterate.js';
 
 /** Options of {@link batchNorm}. */
 export interface BatchNormOptions {

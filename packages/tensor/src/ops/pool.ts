@@ -3,7 +3,7 @@
  * kernels autograd calls. Window geometry, output sizes and error checks follow PyTorch's
  * `Pool.h`; the loops follow its CPU kernels, so ties, NaN and padded windows match exactly.
  */
-import { allocate, type DType, requireFloat } from '../dtype.js';
+import { allocate, type DType, requireFloat, type TypedArray } from '../dtype.js';
 import { DTypeError, IndexError, InvalidArgumentError, ShapeError } from '../errors/index.js';
 import { formatShape, numelOf, sameShape, type Shape } from '../shape.js';
 import { Tensor } from '../tensor.js';
@@ -266,16 +266,13 @@ function maxPoolBackward(op: string, spatial: 1 | 2, gradOutput: Tensor, indices
 }
 
 /**
- * Applies `fn(o, h0, h1, w0, w1, divisor)` to every output position of an average pool, with the
- * in-bounds window `[h0, h1) × [w0, w1)` of its plane and PyTorch's divisor (0 for an empty window).
+ * Visits output position `o` of an average pool with its in-bounds window `[h0, h1) × [w0, w1)` of
+ * the plane starting at `base`, and the divisor of the window's sum (0 for an empty window).
  */
-function forEachAvgWindow(
-  g: Geometry,
-  w: Window,
-  countIncludePad: boolean,
-  divisorOverride: number | undefined,
-  fn: (o: number, base: number, h0: number, h1: number, w0: number, w1: number, divisor: number) => void,
-): void {
+type AvgWindowVisitor = (o: number, base: number, h0: number, h1: number, w0: number, w1: number, divisor: number) => void;
+
+/** Applies `fn` to every output position of an average pool, with PyTorch's windows and divisors. */
+function forEachAvgWindow(g: Geometry, w: Window, countIncludePad: boolean, divisorOverride: number | undefined, fn: AvgWindowVisitor): void {
   const { planes, H, W, outH, outW } = g;
   const { kH, kW, sH, sW, pH, pW } = w;
   for (let plane = 0, o = 0; plane < planes; plane++) {
@@ -303,6 +300,31 @@ function forEachAvgWindow(
   }
 }
 
+/** A visitor that writes each window's mean of `x` into `out` (truncated toward zero when `truncate`). */
+function windowMeans(x: TypedArray, out: TypedArray, W: number, truncate: boolean): AvgWindowVisitor {
+  return (o, base, h0, h1, w0, w1, divisor) => {
+    if (divisor === 0) return;
+    let sum = 0;
+    for (let h = h0; h < h1; h++) {
+      const row = base + h * W;
+      for (let c = w0; c < w1; c++) sum += x[row + c]!;
+    }
+    out[o] = truncate ? Math.trunc(sum / divisor) : sum / divisor;
+  };
+}
+
+/** A visitor that spreads each output gradient `dy[o] / divisor` over its window of `dx`. */
+function spreadOverWindows(dy: TypedArray, dx: TypedArray, W: number): AvgWindowVisitor {
+  return (o, base, h0, h1, w0, w1, divisor) => {
+    if (divisor === 0) return;
+    const delta = dy[o]! / divisor;
+    for (let h = h0; h < h1; h++) {
+      const row = base + h * W;
+      for (let c = w0; c < w1; c++) dx[row + c] += delta;
+    }
+  };
+}
+
 function checkDivisor(op: string, divisorOverride: number | null | undefined): number | undefined {
   if (divisorOverride === null || divisorOverride === undefined) return undefined;
   if (!Number.isInteger(divisorOverride) || divisorOverride === 0) {
@@ -315,19 +337,8 @@ function avgPool(op: string, spatial: 1 | 2, input: Tensor, w: Window, countIncl
   // PyTorch's CPU kernel also takes int64, dividing with truncation.
   if (input.dtype !== 'int64') requireFloat(op, 'input', input.dtype);
   const g = geometry(op, spatial, input.shape, w);
-  const x = contiguousData(input);
-  const W = g.W;
   const out = allocate(input.dtype, g.planes * g.outH * g.outW);
-  const truncate = input.dtype === 'int64';
-  forEachAvgWindow(g, w, countIncludePad, divisorOverride, (o, base, h0, h1, w0, w1, divisor) => {
-    if (divisor === 0) return;
-    let sum = 0;
-    for (let h = h0; h < h1; h++) {
-      const row = base + h * W;
-      for (let c = w0; c < w1; c++) sum += x[row + c]!;
-    }
-    out[o] = truncate ? Math.trunc(sum / divisor) : sum / divisor;
-  });
+  forEachAvgWindow(g, w, countIncludePad, divisorOverride, windowMeans(contiguousData(input), out, g.W, input.dtype === 'int64'));
   return Tensor.fromData(out, g.outputShape, input.dtype);
 }
 
@@ -343,17 +354,8 @@ function avgPoolBackward(
   requireFloat(op, 'gradOutput', gradOutput.dtype);
   const g = geometry(op, spatial, inputShape, w);
   checkGradShape(op, gradOutput, g.outputShape, inputShape);
-  const dy = contiguousData(gradOutput);
   const dx = allocate(gradOutput.dtype, numelOf(inputShape));
-  const W = g.W;
-  forEachAvgWindow(g, w, countIncludePad, divisorOverride, (o, base, h0, h1, w0, w1, divisor) => {
-    if (divisor === 0) return;
-    const delta = dy[o]! / divisor;
-    for (let h = h0; h < h1; h++) {
-      const row = base + h * W;
-      for (let c = w0; c < w1; c++) dx[row + c] += delta;
-    }
-  });
+  forEachAvgWindow(g, w, countIncludePad, divisorOverride, spreadOverWindows(contiguousData(gradOutput), dx, g.W));
   return Tensor.fromData(dx, inputShape, gradOutput.dtype);
 }
 
@@ -450,6 +452,27 @@ function adaptiveBounds(inputSize: number, outputSize: number): [Int32Array, Int
   return [start, end];
 }
 
+/**
+ * Applies `fn` to every output position of an adaptive average pool from `planes` planes of H×W
+ * to outH×outW; each window is in bounds and its divisor is its size.
+ */
+function forEachAdaptiveWindow(planes: number, H: number, W: number, outH: number, outW: number, fn: AvgWindowVisitor): void {
+  const [hStart, hEnd] = adaptiveBounds(H, outH);
+  const [wStart, wEnd] = adaptiveBounds(W, outW);
+  for (let plane = 0, o = 0; plane < planes; plane++) {
+    const base = plane * H * W;
+    for (let oh = 0; oh < outH; oh++) {
+      const h0 = hStart[oh]!;
+      const h1 = hEnd[oh]!;
+      for (let ow = 0; ow < outW; ow++, o++) {
+        const w0 = wStart[ow]!;
+        const w1 = wEnd[ow]!;
+        fn(o, base, h0, h1, w0, w1, (h1 - h0) * (w1 - w0));
+      }
+    }
+  }
+}
+
 function checkAdaptiveInput(op: string, shape: Shape): void {
   if (shape.length !== 3 && shape.length !== 4) {
     throw new ShapeError(`${op}: expected 3D or 4D tensor, but got ${formatShape(shape)}`);
@@ -486,28 +509,9 @@ export function adaptiveAvgPool2d(input: Tensor, outputSize: number | readonly (
   if (!Number.isInteger(outH) || !Number.isInteger(outW) || outH < 0 || outW < 0) {
     throw new InvalidArgumentError(`${op}: elements of output_size must be non-negative integers, got [${outH}, ${outW}]`);
   }
-  const [hStart, hEnd] = adaptiveBounds(H, outH);
-  const [wStart, wEnd] = adaptiveBounds(W, outW);
   const planes = numelOf(input.shape.slice(0, -2));
-  const x = contiguousData(input);
   const out = allocate(input.dtype, planes * outH * outW);
-  for (let plane = 0, o = 0; plane < planes; plane++) {
-    const base = plane * H * W;
-    for (let oh = 0; oh < outH; oh++) {
-      const h0 = hStart[oh]!;
-      const h1 = hEnd[oh]!;
-      for (let ow = 0; ow < outW; ow++, o++) {
-        const w0 = wStart[ow]!;
-        const w1 = wEnd[ow]!;
-        let sum = 0;
-        for (let h = h0; h < h1; h++) {
-          const row = base + h * W;
-          for (let c = w0; c < w1; c++) sum += x[row + c]!;
-        }
-        out[o] = sum / ((h1 - h0) * (w1 - w0));
-      }
-    }
-  }
+  forEachAdaptiveWindow(planes, H, W, outH, outW, windowMeans(contiguousData(input), out, W, false));
   return Tensor.fromData(out, [...input.shape.slice(0, -2), outH, outW], input.dtype);
 }
 
@@ -524,26 +528,7 @@ export function adaptiveAvgPool2dBackward(gradOutput: Tensor, inputShape: Shape)
   const W = inputShape[ndim - 1]!;
   const outH = gradOutput.shape[ndim - 2]!;
   const outW = gradOutput.shape[ndim - 1]!;
-  const [hStart, hEnd] = adaptiveBounds(H, outH);
-  const [wStart, wEnd] = adaptiveBounds(W, outW);
-  const planes = numelOf(inputShape.slice(0, -2));
-  const dy = contiguousData(gradOutput);
   const dx = allocate(gradOutput.dtype, numelOf(inputShape));
-  for (let plane = 0, o = 0; plane < planes; plane++) {
-    const base = plane * H * W;
-    for (let oh = 0; oh < outH; oh++) {
-      const h0 = hStart[oh]!;
-      const h1 = hEnd[oh]!;
-      for (let ow = 0; ow < outW; ow++, o++) {
-        const w0 = wStart[ow]!;
-        const w1 = wEnd[ow]!;
-        const delta = dy[o]! / ((h1 - h0) * (w1 - w0));
-        for (let h = h0; h < h1; h++) {
-          const row = base + h * W;
-          for (let c = w0; c < w1; c++) dx[row + c] += delta;
-        }
-      }
-    }
-  }
+  forEachAdaptiveWindow(numelOf(inputShape.slice(0, -2)), H, W, outH, outW, spreadOverWindows(contiguousData(gradOutput), dx, W));
   return Tensor.fromData(dx, inputShape, gradOutput.dtype);
 }

@@ -54,6 +54,22 @@ function rowMaxima(x: TypedArray, base: number, size: number, inner: number, max
 }
 
 /**
+ * For the block at `base`: `max` gets each inner position's row maximum, `out` the shifted
+ * exponentials `exp(x - max)`, and `sum` their total per inner position.
+ */
+function shiftedExponentials(x: TypedArray, out: TypedArray, base: number, size: number, inner: number, max: Float64Array, sum: Float64Array): void {
+  rowMaxima(x, base, size, inner, max);
+  sum.fill(0);
+  for (let j = 0, row = base; j < size; j++, row += inner) {
+    for (let i = 0; i < inner; i++) {
+      const e = Math.exp(x[row + i]! - max[i]!);
+      out[row + i] = e;
+      sum[i] += e;
+    }
+  }
+}
+
+/**
  * Softmax along `dim`: `exp(x - max) / sum(exp(x - max))`, like `F.softmax(x, dim)`. A row of
  * all -Infinity gives NaN, as in PyTorch.
  *
@@ -70,15 +86,7 @@ export function softmax(x: Tensor, dim: number, options: SoftmaxOptions = {}): T
   const sum = new Float64Array(inner);
   for (let o = 0; o < outer; o++) {
     const base = o * size * inner;
-    rowMaxima(data, base, size, inner, max);
-    sum.fill(0);
-    for (let j = 0, row = base; j < size; j++, row += inner) {
-      for (let i = 0; i < inner; i++) {
-        const e = Math.exp(data[row + i]! - max[i]!);
-        out[row + i] = e;
-        sum[i] += e;
-      }
-    }
+    shiftedExponentials(data, out, base, size, inner, max, sum);
     for (let j = 0, row = base; j < size; j++, row += inner) {
       for (let i = 0; i < inner; i++) out[row + i] = out[row + i]! / sum[i]!;
     }
@@ -97,11 +105,8 @@ export function logSoftmax(x: Tensor, dim: number, options: SoftmaxOptions = {})
   const sum = new Float64Array(inner);
   for (let o = 0; o < outer; o++) {
     const base = o * size * inner;
-    rowMaxima(data, base, size, inner, max);
-    sum.fill(0);
-    for (let j = 0, row = base; j < size; j++, row += inner) {
-      for (let i = 0; i < inner; i++) sum[i] += Math.exp(data[row + i]! - max[i]!);
-    }
+    // `out` holds the exponentials only until the log-sum-exp is subtracted below.
+    shiftedExponentials(data, out, base, size, inner, max, sum);
     for (let i = 0; i < inner; i++) sum[i] = max[i]! + Math.log(sum[i]!);
     for (let j = 0, row = base; j < size; j++, row += inner) {
       for (let i = 0; i < inner; i++) out[row + i] = data[row + i]! - sum[i]!;
@@ -110,22 +115,26 @@ export function logSoftmax(x: Tensor, dim: number, options: SoftmaxOptions = {})
   return Tensor.fromData(out, x.shape, dtype);
 }
 
-function checkBackward(op: string, gradOutput: Tensor, output: Tensor): void {
+/** Checks a backward's operands and returns their data, a zeroed gradient and the layout along `dim`. */
+function prepareBackward(
+  op: string,
+  gradOutput: Tensor,
+  output: Tensor,
+  dim: number,
+): { dy: TypedArray; y: TypedArray; dx: TypedArray; outer: number; size: number; inner: number } {
   requireFloat(op, 'gradOutput', gradOutput.dtype);
   requireFloat(op, 'output', output.dtype);
   if (!sameShape(gradOutput.shape, output.shape)) {
     throw new ShapeError(`${op}: gradOutput ${formatShape(gradOutput.shape)} and output ${formatShape(output.shape)} differ in shape`);
   }
+  const { outer, size, inner } = layout(op, output.shape, dim);
+  const dy = contiguousData(gradOutput);
+  return { dy, y: contiguousData(output), dx: allocate(gradOutput.dtype, dy.length), outer, size, inner };
 }
 
 /** Gradient of {@link softmax} from its output `y`: `y · (dy - sum(dy · y))` along `dim`. */
 export function softmaxBackward(gradOutput: Tensor, output: Tensor, dim: number): Tensor {
-  const op = 'softmax_backward';
-  checkBackward(op, gradOutput, output);
-  const { outer, size, inner } = layout(op, output.shape, dim);
-  const dy = contiguousData(gradOutput);
-  const y = contiguousData(output);
-  const dx = allocate(gradOutput.dtype, dy.length);
+  const { dy, y, dx, outer, size, inner } = prepareBackward('softmax_backward', gradOutput, output, dim);
   const dot = new Float64Array(inner);
   for (let o = 0; o < outer; o++) {
     const base = o * size * inner;
@@ -142,12 +151,7 @@ export function softmaxBackward(gradOutput: Tensor, output: Tensor, dim: number)
 
 /** Gradient of {@link logSoftmax} from its output `y`: `dy - exp(y) · sum(dy)` along `dim`. */
 export function logSoftmaxBackward(gradOutput: Tensor, output: Tensor, dim: number): Tensor {
-  const op = 'log_softmax_backward';
-  checkBackward(op, gradOutput, output);
-  const { outer, size, inner } = layout(op, output.shape, dim);
-  const dy = contiguousData(gradOutput);
-  const y = contiguousData(output);
-  const dx = allocate(gradOutput.dtype, dy.length);
+  const { dy, y, dx, outer, size, inner } = prepareBackward('log_softmax_backward', gradOutput, output, dim);
   const sum = new Float64Array(inner);
   for (let o = 0; o < outer; o++) {
     const base = o * size * inner;
