@@ -44,27 +44,36 @@ export function runBackward(
   const order = topologicalOrder(rootNodes);
   const captured = new Map<Node, Tensor>();
   const capture = new Set(options.capture ?? []);
+  // grad() and backward({ inputs }) run only the nodes that lead to their targets, as PyTorch
+  // does: the rest of the graph is neither computed nor freed.
+  const targets = options.capture !== undefined || options.only !== undefined ? new Set([...capture, ...(options.only ?? [])]) : null;
+  const leadsToTarget = targets === null ? null : nodesLeadingTo(order, targets);
   const run = () => {
     for (const node of order) {
       let gradient = pending.get(node);
       if (gradient === undefined) continue;
       pending.delete(node);
+      if (leadsToTarget !== null && !leadsToTarget.has(node) && !targets!.has(node)) continue;
       for (const hook of node.hooks) gradient = hook(gradient) ?? gradient;
       if (capture.has(node)) captured.set(node, gradient);
       if (node.variable !== null) {
         if (options.accumulate && (options.only === undefined || options.only.has(node))) node.variable.accumulateGrad(gradient, createGraph);
         continue;
       }
-      if (node.retained !== null && options.accumulate) node.retained.accumulateGrad(gradient, createGraph);
+      if (node.retained !== null && options.accumulate && options.only === undefined) node.retained.accumulateGrad(gradient, createGraph);
+      if (leadsToTarget !== null && !leadsToTarget.has(node)) continue;
       const inputs = node.apply(gradient);
       anomalyCheck(node, inputs);
       node.next.forEach((next, k) => {
         const g = inputs[k];
         if (next === null || g === null || g === undefined) return;
-        if (!sameShape(g.shape, next.shape)) {
-          throw new AutogradError(`Function ${node.name} returned an invalid gradient at index ${k} - got ${formatShape(g.shape)} but expected shape compatible with ${formatShape(next.shape)}`);
+        // A leaf's own shape and dtype, which set_ may have changed since its accumulator was made.
+        const expected = next.variable ?? next;
+        if (!sameShape(g.shape, expected.shape)) {
+          throw new AutogradError(`Function ${node.name} returned an invalid gradient at index ${k} - got ${formatShape(g.shape)} but expected shape compatible with ${formatShape(expected.shape)}`);
         }
-        addInto(pending, next, g);
+        // As in PyTorch, each input's gradient has the input's dtype (float32·float64 → float32 for the first).
+        addInto(pending, next, g.dtype === expected.dtype ? g : g.to(expected.dtype));
       });
       if (!retainGraph) node.release();
     }
@@ -77,6 +86,16 @@ export function runBackward(
 function addInto(pending: Map<Node, Tensor>, node: Node, gradient: Tensor): void {
   const existing = pending.get(node);
   pending.set(node, existing === undefined ? gradient : existing.add(gradient));
+}
+
+/** The nodes of `order` (a topological order) from which some node of `targets` is reachable. */
+function nodesLeadingTo(order: readonly Node[], targets: ReadonlySet<Node>): Set<Node> {
+  const leads = new Set<Node>();
+  for (let i = order.length - 1; i >= 0; i--) {
+    const node = order[i]!;
+    if (node.next.some((next) => next !== null && (targets.has(next) || leads.has(next)))) leads.add(node);
+  }
+  return leads;
 }
 
 /**

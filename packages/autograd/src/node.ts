@@ -51,6 +51,11 @@ export class Node {
     this.trace = trace;
   }
 
+  /** Saves `tensor` (usually the op's output, which exists only after the node) for the version check. */
+  save(tensor: Tensor): void {
+    this.saved.push({ tensor, version: tensor.version });
+  }
+
   /** Computes the input gradients, checking first that no saved tensor was modified in place. */
   apply(gradOutput: Tensor): readonly (Tensor | null | undefined)[] {
     if (this.backwardFn === null) {

@@ -1,4 +1,9 @@
-/** Every differentiable op, by family. The Tensor class's methods delegate here. */
+/**
+ * Every differentiable op that the Tensor class's methods delegate to, by family. The neural-net
+ * kernels (conv, pooling, normalization, embedding) are exported from index.ts directly: Tensor
+ * has no methods for them, and keeping them out of this module keeps sparse.ts (which embedding
+ * needs, and which extends Tensor) from loading before tensor.ts has finished.
+ */
 export * from './gradients/unary.js';
 export * from './gradients/binary.js';
 export * from './gradients/views.js';

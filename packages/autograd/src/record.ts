@@ -1,5 +1,6 @@
 import { Tensor as RawTensor, type Operand as RawOperand } from '@torchlet/tensor';
 import { isAnomalyEnabled } from './anomaly.js';
+import { AutogradError } from './autograd-error.js';
 import { isGradEnabled } from './grad-mode.js';
 import { type BackwardFn, Node } from './node.js';
 import { Tensor } from './tensor.js';
@@ -36,12 +37,40 @@ export function edgeOf(x: Tensor): Node {
  */
 export function record(name: string, output: RawTensor, inputs: readonly unknown[], backward: BackwardFn, saved: readonly unknown[] = []): Tensor {
   const out = Tensor.wrap(output);
-  if (!isGradEnabled() || !inputs.some(needsGrad)) return out;
+  if (!isGradEnabled()) return out;
+  for (const input of inputs) if (input instanceof Tensor && input.viewBase !== null && input.viewBase.gradFn !== input.viewBaseGradFn) staleView(name);
+  if (!inputs.some(needsGrad)) return out;
   const next = inputs.map((input) => (needsGrad(input) ? edgeOf(input) : null));
   const keep = saved.filter((s): s is Tensor => s instanceof Tensor);
   const trace = isAnomalyEnabled() ? new Error().stack?.split('\n').slice(2).join('\n') : undefined;
   out.attach(new Node(name, next, out.shape, out.dtype, backward, keep, null, trace));
   return out;
+}
+
+/**
+ * {@link record} for ops whose backward reads their own output (exp, sqrt, softmax, …): `backward`
+ * gets the output as a third argument, and the output is saved, so that modifying it in place
+ * before backward is an error rather than a wrong gradient.
+ */
+export function recordWithOutput(
+  name: string,
+  output: RawTensor,
+  inputs: readonly unknown[],
+  backward: (gradOutput: Tensor, needs: readonly boolean[], output: Tensor) => ReturnType<BackwardFn>,
+  saved: readonly unknown[] = [],
+): Tensor {
+  const y: Tensor = record(name, output, inputs, (g, needs) => backward(g, needs, y), saved);
+  y.gradFn?.save(y);
+  return y;
+}
+
+/**
+ * PyTorch regenerates a view's grad_fn after an in-place op on its base; torchlet refuses the view
+ * instead, since its gradient would flow to the base's old values.
+ */
+function staleView(name: string): never {
+  const op = name.replace(/Backward$/, '').replace(/^./, (c) => c.toLowerCase());
+  throw new AutogradError(`${op}: an input is a view taken before an in-place op on its base, so its gradient would be wrong; take the view again after the in-place op`);
 }
 
 /** Wraps the output of an op with no gradient (comparisons, argmax, …). */

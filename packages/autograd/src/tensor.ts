@@ -23,9 +23,11 @@ import {
 } from '@torchlet/tensor';
 import { AutogradError } from './autograd-error.js';
 import { type BackwardOptions, runBackward } from './engine.js';
+import { isGradEnabled } from './grad-mode.js';
 import { type GradHook, Node } from './node.js';
 import * as ops from './ops.js';
 import type { Operand } from './record.js';
+import type { SparseTensor } from './sparse.js';
 
 /** A handle that undoes a registration, such as a gradient hook. */
 export interface RemovableHandle {
@@ -55,6 +57,11 @@ export class Tensor extends RawTensor {
   gradFn: Node | null = null;
   /** For a view, the tensor whose storage it shares (in-place ops on such views are refused). */
   viewBase: Tensor | null = null;
+  /**
+   * For a view, its base's gradFn when the view was taken. An in-place op recorded on the base
+   * since then leaves the view's own gradFn describing old values, so the tape refuses the view.
+   */
+  viewBaseGradFn: Node | null = null;
   #requiresGrad = false;
   #grad: Tensor | null = null;
   #accumulator: Node | null = null;
@@ -84,6 +91,11 @@ export class Tensor extends RawTensor {
     }
     this.#requiresGrad = requiresGrad;
     return this;
+  }
+
+  /** True for a sparse COO tensor ({@link SparseTensor}), as PyTorch's `is_sparse`. */
+  get isSparse(): boolean {
+    return false;
   }
 
   /** True for tensors not produced by a recorded op (user-created tensors and parameters). */
@@ -136,12 +148,20 @@ export class Tensor extends RawTensor {
       gradient = ops.onesLike(this);
     }
     const seed = gradient instanceof Tensor ? gradient : Tensor.wrap(gradient);
-    const only = options.inputs === undefined ? undefined : new Set(options.inputs.map((t) => t.gradFn ?? t.accumulator()));
-    if (options.inputs !== undefined) {
-      // Non-leaf inputs keep their gradient in .grad, as with retainGrad.
-      for (const t of options.inputs) if (t.gradFn !== null) t.gradFn.retained = t;
+    if (options.inputs === undefined) {
+      runBackward([this], [seed], { ...options, accumulate: true });
+      return;
     }
-    runBackward([this], [seed], { ...options, accumulate: true, ...(only ? { only } : {}) });
+    if (options.inputs.length === 0) throw new AutogradError("backward: 'inputs' argument to backward() cannot be empty");
+    // Leaves accumulate in the engine; a non-leaf input's gradient is captured and accumulated
+    // into its .grad here (for this call only, unlike retainGrad).
+    const nonLeaves = options.inputs.filter((t) => t.gradFn !== null);
+    const only = new Set(options.inputs.map((t) => t.gradFn ?? t.accumulator()));
+    const captured = runBackward([this], [seed], { ...options, accumulate: true, only, capture: nonLeaves.map((t) => t.gradFn!) });
+    for (const t of nonLeaves) {
+      const g = captured.get(t.gradFn!);
+      if (g !== undefined) t.accumulateGrad(g, options.createGraph ?? false);
+    }
   }
 
   /** A tensor sharing this one's storage, cut from the graph (requires no grad). */
@@ -168,14 +188,22 @@ export class Tensor extends RawTensor {
     return this.#accumulator;
   }
 
-  /** Adds `gradient` into `.grad` (used by backward). Without createGraph the sum is in place. */
+  /**
+   * Adds `gradient` into `.grad` (used by backward). Without createGraph a dense sum is in place.
+   * Sparse gradients stay sparse as PyTorch's do: sparse onto sparse concatenates the entries
+   * (uncoalesced), sparse onto dense adds densely, and dense onto sparse gives a dense `.grad`.
+   */
   accumulateGrad(gradient: Tensor, createGraph: boolean): void {
-    if (this.#grad === null) {
-      this.#grad = createGraph ? gradient : ops.clone(gradient).detach();
-    } else if (createGraph) {
-      this.#grad = ops.add(this.#grad, gradient);
+    const current = this.#grad;
+    if (current === null) {
+      this.#grad = createGraph ? gradient : gradient.isSparse ? gradient.clone() : ops.clone(gradient).detach();
+    } else if (current.isSparse && gradient.isSparse) {
+      this.#grad = (current as SparseTensor).addSparse(gradient as SparseTensor);
+    } else if (createGraph || current.isSparse) {
+      // Not in place on a sparse .grad: its entries would no longer describe it.
+      this.#grad = ops.add(current, gradient);
     } else {
-      this.#grad.add_(gradient.detach());
+      current.add_(gradient.detach());
     }
   }
 
@@ -693,5 +721,19 @@ export class Tensor extends RawTensor {
   override bernoulli_(p: number, options?: GeneratorOptions): this {
     ops.bernoulli_(this, p, options);
     return this;
+  }
+
+  /**
+   * Points this tensor at `source`'s storage and window, keeping its identity (modules use it under
+   * noGrad to change a parameter's dtype). It has no gradient, so it is refused while grad mode
+   * could need one.
+   */
+  override set_(source: RawTensor): this {
+    if (isGradEnabled() && this.requiresGrad) {
+      throw new AutogradError(
+        this.isLeaf ? 'set_: a leaf Variable that requires grad is being used in an in-place operation.' : 'set_: has no gradient; call it under noGrad, or on a detached tensor',
+      );
+    }
+    return super.set_(source);
   }
 }

@@ -3,7 +3,7 @@
  * shape (`sumToShape`). Scalars and raw tensors are constants and get no gradient.
  */
 import * as T from '@torchlet/tensor';
-import { constant, type Operand, raw, record } from '../record.js';
+import { constant, type Operand, raw, record, recordWithOutput } from '../record.js';
 import { Tensor } from '../tensor.js';
 import { sumToShape } from './broadcast.js';
 import { log } from './unary.js';
@@ -58,11 +58,10 @@ function neg(x: Tensor): Tensor {
 
 /** a^b. The exponent's gradient is g·a^b·log(a), taken as 0 where a = 0 and b ≥ 0 (PyTorch's rule). */
 export function pow(a: Operand, b: Operand): Tensor {
-  const y = record('PowBackward', T.pow(raw(a), raw(b)), [a, b], (g, needs) => [
+  return recordWithOutput('PowBackward', T.pow(raw(a), raw(b)), [a, b], (g, needs, y) => [
     needs[0] ? toOperand(mul(g, mul(b, pow(a, sub(b, 1)))), a) : null,
     needs[1] ? toOperand(mul(g, where(constant(T.logicalAnd(T.eq(raw(a), 0), T.ge(raw(b), 0))), 0, mul(y, log(asTensor(a))))), b) : null,
   ], [a, b]);
-  return y;
 }
 
 function asTensor(x: Operand): Tensor {

@@ -22,20 +22,23 @@ function inPlace(op: string, x: Tensor, others: readonly unknown[], rawApply: (t
   if (x.isLeaf && x.requiresGrad) {
     throw new AutogradError(`${op}: a leaf Variable that requires grad is being used in an in-place operation.`);
   }
-  if (x.viewBase !== null && x.viewBase.requiresGrad) {
-    throw new AutogradError(`${op}: in-place modification of a view of a tensor that requires grad is not supported; use the out-of-place op, or clone() the view first`);
+  if (x.viewBase !== null) {
+    // The new node would reach the view but not its base, whose gradient would silently miss it.
+    throw new AutogradError(`${op}: in-place modification of a view is not supported when it needs a gradient; use the out-of-place op, or clone() the view first`);
   }
   const old = Tensor.wrap(raw(x).clone());
   if (x.gradFn !== null) old.attach(x.gradFn);
-  rawApply(raw(x));
+  // Recorded before x changes: an operand that is x itself (or shares its storage) is saved at
+  // the old version, so backward fails as in PyTorch instead of reading the new values.
   const result = outOfPlace(old);
+  rawApply(raw(x));
   if (result.gradFn !== null) x.attach(result.gradFn);
   return x;
 }
 
-/** A value that replaces x entirely: x's old value gets a zero gradient. */
-function replaced(name: string, old: Tensor, value: T.Tensor): Tensor {
-  return record(name, value, [old], (g) => [mul(g, 0)]);
+/** A value that replaces x entirely: x's old value gets a zero gradient. Only the node is kept. */
+function replaced(name: string, old: Tensor): Tensor {
+  return record(name, raw(old), [old], (g) => [mul(g, 0)]);
 }
 
 export const add_ = (x: Tensor, other: Operand, options?: { alpha?: number }): Tensor => inPlace('add_', x, [other], (t) => T.add_(t, raw(other), options), (old) => add(old, other, options));
@@ -51,7 +54,7 @@ export const addcdiv_ = (x: Tensor, t1: Operand, t2: Operand, options?: { value?
 export const lerp_ = (x: Tensor, end: Operand, weight: Operand): Tensor => inPlace('lerp_', x, [end, weight], (t) => T.lerp_(t, raw(end), raw(weight)), (old) => lerp(old, end, weight));
 export const copy_ = (x: Tensor, source: Operand): Tensor =>
   inPlace('copy_', x, [source], (t) => T.copy_(t, raw(source)), (old) => add(mul(old, 0), source instanceof Tensor ? source.to(x.dtype) : source));
-export const fill_ = (x: Tensor, value: number | boolean): Tensor => inPlace('fill_', x, [], (t) => T.fill_(t, value), (old) => replaced('FillBackward', old, T.fullLike(raw(old), value)));
+export const fill_ = (x: Tensor, value: number | boolean): Tensor => inPlace('fill_', x, [], (t) => T.fill_(t, value), (old) => replaced('FillBackward', old));
 export const zero_ = (x: Tensor): Tensor => fill_(x, 0);
 export const clamp_ = (x: Tensor, min?: number | null, max?: number | null): Tensor => inPlace('clamp_', x, [], (t) => T.clamp_(t, min, max), (old) => clamp(old, min, max));
 
@@ -82,8 +85,8 @@ export const maskedFill_ = (x: Tensor, mask: T.Tensor, value: number | boolean |
 
 /** Random fillers: the old value gets a zero gradient. */
 export const uniform_ = (x: Tensor, from?: number, to?: number, options?: T.GeneratorOptions): Tensor =>
-  inPlace('uniform_', x, [], (t) => T.uniform_(t, from, to, options), (old) => replaced('UniformBackward', old, raw(x).clone()));
+  inPlace('uniform_', x, [], (t) => T.uniform_(t, from, to, options), (old) => replaced('UniformBackward', old));
 export const normal_ = (x: Tensor, mean?: number, std?: number, options?: T.GeneratorOptions): Tensor =>
-  inPlace('normal_', x, [], (t) => T.normal_(t, mean, std, options), (old) => replaced('NormalBackward', old, raw(x).clone()));
+  inPlace('normal_', x, [], (t) => T.normal_(t, mean, std, options), (old) => replaced('NormalBackward', old));
 export const bernoulli_ = (x: Tensor, p: number, options?: T.GeneratorOptions): Tensor =>
-  inPlace('bernoulli_', x, [], (t) => T.bernoulli_(t, p, options), (old) => replaced('BernoulliBackward', old, raw(x).clone()));
+  inPlace('bernoulli_', x, [], (t) => T.bernoulli_(t, p, options), (old) => replaced('BernoulliBackward', old));

@@ -3,7 +3,7 @@
  * gradient over them; max-like reductions route it to the winning elements.
  */
 import * as T from '@torchlet/tensor';
-import { constant, raw, record } from '../record.js';
+import { constant, raw, record, recordWithOutput } from '../record.js';
 import type { Tensor } from '../tensor.js';
 import { div, mul, pow, sub, where } from './binary.js';
 import { scatterInto } from './indexing.js';
@@ -42,13 +42,12 @@ export function mean(x: Tensor, dim?: T.Dims, options: T.SumOptions = {}): Tenso
 export function prod(x: Tensor, dim?: T.Dims, options: T.SumOptions = {}): Tensor {
   const dims = reducedDims('prod', x, dim);
   const keepdim = options.keepdim ?? false;
-  const y = record('ProdBackward', T.prod(raw(x), dim, options), [x], (g) => {
+  return recordWithOutput('ProdBackward', T.prod(raw(x), dim, options), [x], (g, _needs, y) => {
     const hasZero = T.any(T.eq(raw(x), 0)).item();
     if (!hasZero) return [div(mul(unreduce(g, x.shape, dims, keepdim), unreduce(y, x.shape, dims, keepdim)), x)];
     // With zeros, the product of the other elements: exclusive products from both sides.
     return [mul(unreduce(g, x.shape, dims, keepdim), constant(productOfOthers(raw(x), dims)))];
   }, [x]);
-  return y;
 }
 
 /** For every element, the product of the other elements along the reduced dims (no division). */
@@ -81,7 +80,8 @@ function productOfOthers(x: T.Tensor, dims: readonly number[]): T.Tensor {
 function evenlyToWinners(g: Tensor, x: Tensor, y: Tensor, dims: readonly number[], keepdim: boolean): Tensor {
   const winners = T.eq(raw(x), raw(unreduce(y, x.shape, dims, keepdim)));
   const counts = T.sum(winners, dims, { keepdim: true });
-  return mul(unreduce(g, x.shape, dims, keepdim), constant(T.div(winners, counts)));
+  // Multiply and divide in g's dtype: T.div(winners, counts) would be float32 (1/3 rounded).
+  return div(mul(unreduce(g, x.shape, dims, keepdim), constant(winners)), constant(counts));
 }
 
 /** The maximum of all elements, or `{ values, indices }` along `dim`. */
@@ -101,8 +101,7 @@ export function min(x: Tensor, dim?: number, options: T.ReduceOptions = {}): Ten
 function extreme(op: 'max' | 'min', x: Tensor, dim: number | undefined, options: T.ReduceOptions): Tensor | { values: Tensor; indices: Tensor } {
   const name = op === 'max' ? 'MaxBackward' : 'MinBackward';
   if (dim === undefined) {
-    const y = record(name, op === 'max' ? T.max(raw(x)) : T.min(raw(x)), [x], (g) => [evenlyToWinners(g, x, y, reducedDims(op, x, undefined), false)]);
-    return y;
+    return recordWithOutput(name, op === 'max' ? T.max(raw(x)) : T.min(raw(x)), [x], (g, _needs, y) => [evenlyToWinners(g, x, y, reducedDims(op, x, undefined), false)]);
   }
   const result = op === 'max' ? T.max(raw(x), dim, options) : T.min(raw(x), dim, options);
   return { values: valuesAt(name, x, dim, result, options.keepdim ?? false), indices: constant(result.indices) };
@@ -117,14 +116,12 @@ export function valuesAt(name: string, x: Tensor, dim: number, result: { values:
 
 /** Maximum over `dim` (several allowed); ties share the gradient evenly. */
 export function amax(x: Tensor, dim?: T.Dims, options: T.ReduceOptions = {}): Tensor {
-  const y = record('AmaxBackward', T.amax(raw(x), dim, options), [x], (g) => [evenlyToWinners(g, x, y, reducedDims('amax', x, dim), options.keepdim ?? false)]);
-  return y;
+  return recordWithOutput('AmaxBackward', T.amax(raw(x), dim, options), [x], (g, _needs, y) => [evenlyToWinners(g, x, y, reducedDims('amax', x, dim), options.keepdim ?? false)]);
 }
 
 /** Minimum over `dim` (several allowed); ties share the gradient evenly. */
 export function amin(x: Tensor, dim?: T.Dims, options: T.ReduceOptions = {}): Tensor {
-  const y = record('AminBackward', T.amin(raw(x), dim, options), [x], (g) => [evenlyToWinners(g, x, y, reducedDims('amin', x, dim), options.keepdim ?? false)]);
-  return y;
+  return recordWithOutput('AminBackward', T.amin(raw(x), dim, options), [x], (g, _needs, y) => [evenlyToWinners(g, x, y, reducedDims('amin', x, dim), options.keepdim ?? false)]);
 }
 
 /** Index of the maximum (no gradient). */
@@ -157,20 +154,18 @@ export function variance(x: Tensor, dim?: T.Dims, options: T.VarianceOptions = {
 export function std(x: Tensor, dim?: T.Dims, options: T.VarianceOptions = {}): Tensor {
   const dims = reducedDims('std', x, dim);
   const keepdim = options.keepdim ?? false;
-  const y = record('StdBackward', T.std(raw(x), dim, options), [x], (g) => {
+  return recordWithOutput('StdBackward', T.std(raw(x), dim, options), [x], (g, _needs, y) => {
     const n = countOf(x.shape, dims) - correctionOf(options);
     const centred = sub(x, mean(x, dims, { keepdim: true }));
     return [mul(div(unreduce(g, x.shape, dims, keepdim), unreduce(y, x.shape, dims, keepdim)), div(centred, n))];
   }, [x]);
-  return y;
 }
 
 /** log Σ e^x over `dim`; d/dx = softmax. */
 export function logsumexp(x: Tensor, dim: T.Dims, options: T.ReduceOptions = {}): Tensor {
   const dims = reducedDims('logsumexp', x, dim);
   const keepdim = options.keepdim ?? false;
-  const y = record('LogsumexpBackward', T.logsumexp(raw(x), dim, options), [x], (g) => [mul(unreduce(g, x.shape, dims, keepdim), exp(sub(x, unreduce(y, x.shape, dims, keepdim))))], [x]);
-  return y;
+  return recordWithOutput('LogsumexpBackward', T.logsumexp(raw(x), dim, options), [x], (g, _needs, y) => [mul(unreduce(g, x.shape, dims, keepdim), exp(sub(x, unreduce(y, x.shape, dims, keepdim))))], [x]);
 }
 
 /** p-norm over `dim` (1, 2, ±∞, 'fro' or any positive p). */
@@ -178,7 +173,7 @@ export function norm(x: Tensor, p: number | 'fro' = 2, dim?: T.Dims, options: T.
   const dims = reducedDims('norm', x, dim);
   const keepdim = options.keepdim ?? false;
   const order = p === 'fro' ? 2 : p;
-  const y = record('NormBackward', T.norm(raw(x), p, dim, options), [x], (g) => {
+  return recordWithOutput('NormBackward', T.norm(raw(x), p, dim, options), [x], (g, _needs, y) => {
     const gx = unreduce(g, x.shape, dims, keepdim);
     const yx = unreduce(y, x.shape, dims, keepdim);
     if (order === 1) return [mul(gx, sign(x))];
@@ -187,7 +182,6 @@ export function norm(x: Tensor, p: number | 'fro' = 2, dim?: T.Dims, options: T.
     // x·|x|^(p−2) / ‖x‖^(p−1)
     return [mul(gx, div(mul(x, pow(abs(x), order - 2)), pow(yx, order - 1)))];
   }, [x]);
-  return y;
 }
 
 /** True where all elements along `dim` are nonzero (no gradient). */

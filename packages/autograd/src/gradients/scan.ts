@@ -1,6 +1,6 @@
 /** Differentiable cumulative sums and products. */
 import * as T from '@torchlet/tensor';
-import { constant, raw, record } from '../record.js';
+import { constant, raw, record, recordWithOutput } from '../record.js';
 import type { Tensor } from '../tensor.js';
 import { div, mul } from './binary.js';
 import { flip } from './rearrange.js';
@@ -16,11 +16,10 @@ export function cumsum(x: Tensor, dim: number, options: T.ScanOptions = {}): Ten
  * falling back to those products elementwise.
  */
 export function cumprod(x: Tensor, dim: number, options: T.ScanOptions = {}): Tensor {
-  const y = record('CumprodBackward', T.cumprod(raw(x), dim, options), [x], (g) => {
+  return recordWithOutput('CumprodBackward', T.cumprod(raw(x), dim, options), [x], (g, _needs, y) => {
     if (!T.any(T.eq(raw(x), 0)).item()) return [div(flip(cumsum(flip(mul(g, y), dim), dim), dim), x)];
     return [exactCumprodGradient(x, g, dim)];
   }, [x]);
-  return y;
 }
 
 /** O(n²) per lane but exact at zeros: dy_j/dx_i = Π_{k≤j, k≠i} x_k for j ≥ i. */

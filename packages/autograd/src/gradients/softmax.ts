@@ -5,7 +5,7 @@
  */
 import * as T from '@torchlet/tensor';
 import { isGradEnabled } from '../grad-mode.js';
-import { raw, record } from '../record.js';
+import { raw, recordWithOutput } from '../record.js';
 import { Tensor } from '../tensor.js';
 import { mul, sub } from './binary.js';
 import { sum } from './reduce.js';
@@ -13,18 +13,16 @@ import { exp } from './unary.js';
 
 /** Numerically stable softmax along `dim`: d/dx = y·(g − Σ g·y). */
 export function softmax(x: Tensor, dim: number, options: T.SoftmaxOptions = {}): Tensor {
-  const y = record('SoftmaxBackward', T.softmax(raw(x), dim, options), [x], (g) => {
+  return recordWithOutput('SoftmaxBackward', T.softmax(raw(x), dim, options), [x], (g, _needs, y) => {
     if (!isGradEnabled()) return [Tensor.wrap(T.softmaxBackward(raw(g), raw(y), dim))];
     return [mul(y, sub(g, sum(mul(g, y), dim, { keepdim: true })))];
   });
-  return y;
 }
 
 /** Numerically stable log-softmax along `dim`: d/dx = g − e^y·Σ g. */
 export function logSoftmax(x: Tensor, dim: number, options: T.SoftmaxOptions = {}): Tensor {
-  const y = record('LogSoftmaxBackward', T.logSoftmax(raw(x), dim, options), [x], (g) => {
+  return recordWithOutput('LogSoftmaxBackward', T.logSoftmax(raw(x), dim, options), [x], (g, _needs, y) => {
     if (!isGradEnabled()) return [Tensor.wrap(T.logSoftmaxBackward(raw(g), raw(y), dim))];
     return [sub(g, mul(exp(y), sum(g, dim, { keepdim: true })))];
   });
-  return y;
 }

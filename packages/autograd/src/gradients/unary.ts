@@ -3,7 +3,7 @@
  * gradients work (`createGraph`).
  */
 import * as T from '@torchlet/tensor';
-import { constant, raw, record } from '../record.js';
+import { constant, raw, record, recordWithOutput } from '../record.js';
 import type { Tensor } from '../tensor.js';
 import { add, div, mul, sub, where } from './binary.js';
 
@@ -23,14 +23,12 @@ export function abs(x: Tensor): Tensor {
 
 /** e^x. */
 export function exp(x: Tensor): Tensor {
-  const y = record('ExpBackward', T.exp(raw(x)), [x], (g) => [mul(g, y)]);
-  return y;
+  return recordWithOutput('ExpBackward', T.exp(raw(x)), [x], (g, _needs, y) => [mul(g, y)]);
 }
 
 /** e^x − 1. */
 export function expm1(x: Tensor): Tensor {
-  const y = record('Expm1Backward', T.expm1(raw(x)), [x], (g) => [mul(g, add(y, 1))]);
-  return y;
+  return recordWithOutput('Expm1Backward', T.expm1(raw(x)), [x], (g, _needs, y) => [mul(g, add(y, 1))]);
 }
 
 /** Natural logarithm. */
@@ -45,14 +43,12 @@ export function log1p(x: Tensor): Tensor {
 
 /** √x. */
 export function sqrt(x: Tensor): Tensor {
-  const y = record('SqrtBackward', T.sqrt(raw(x)), [x], (g) => [div(g, mul(y, 2))]);
-  return y;
+  return recordWithOutput('SqrtBackward', T.sqrt(raw(x)), [x], (g, _needs, y) => [div(g, mul(y, 2))]);
 }
 
 /** 1/√x. */
 export function rsqrt(x: Tensor): Tensor {
-  const y = record('RsqrtBackward', T.rsqrt(raw(x)), [x], (g) => [mul(g, mul(pow3(y), -0.5))]);
-  return y;
+  return recordWithOutput('RsqrtBackward', T.rsqrt(raw(x)), [x], (g, _needs, y) => [mul(g, mul(pow3(y), -0.5))]);
 }
 
 function pow3(y: Tensor): Tensor {
@@ -76,37 +72,34 @@ export function cos(x: Tensor): Tensor {
 
 /** tan x. */
 export function tan(x: Tensor): Tensor {
-  const y = record('TanBackward', T.tan(raw(x)), [x], (g) => [mul(g, add(mul(y, y), 1))]);
-  return y;
+  return recordWithOutput('TanBackward', T.tan(raw(x)), [x], (g, _needs, y) => [mul(g, add(mul(y, y), 1))]);
 }
 
 /** tanh x. */
 export function tanh(x: Tensor): Tensor {
-  const y = record('TanhBackward', T.tanh(raw(x)), [x], (g) => [mul(g, sub(1, mul(y, y)))]);
-  return y;
+  return recordWithOutput('TanhBackward', T.tanh(raw(x)), [x], (g, _needs, y) => [mul(g, sub(1, mul(y, y)))]);
 }
 
 /** 1/(1 + e^−x). */
 export function sigmoid(x: Tensor): Tensor {
-  const y = record('SigmoidBackward', T.sigmoid(raw(x)), [x], (g) => [mul(g, mul(y, sub(1, y)))]);
-  return y;
+  return recordWithOutput('SigmoidBackward', T.sigmoid(raw(x)), [x], (g, _needs, y) => [mul(g, mul(y, sub(1, y)))]);
 }
 
 /** max(x, 0). */
 export function relu(x: Tensor): Tensor {
-  const y = record('ReluBackward', T.relu(raw(x)), [x], (g) => [mul(g, constant(T.gt(raw(y), 0)))]);
-  return y;
+  return recordWithOutput('ReluBackward', T.relu(raw(x)), [x], (g, _needs, y) => [mul(g, constant(T.gt(raw(y), 0)))]);
 }
 
 /** max(0, x) + slope·min(0, x). */
 export function leakyRelu(x: Tensor, negativeSlope = 0.01): Tensor {
-  return record('LeakyReluBackward', T.leakyRelu(raw(x), negativeSlope), [x], (g) => [mul(g, constant(T.where(T.gt(raw(x), 0), 1, negativeSlope)))], [x]);
+  // where(…, g, g·slope) rather than g·where(…, 1, slope): a mask built from scalars would be
+  // float32 and round the slope of float64 inputs.
+  return record('LeakyReluBackward', T.leakyRelu(raw(x), negativeSlope), [x], (g) => [where(constant(T.gt(raw(x), 0)), g, mul(g, negativeSlope))], [x]);
 }
 
 /** x for x > 0, else α·(e^x − 1). */
 export function elu(x: Tensor, alpha = 1): Tensor {
-  const y = record('EluBackward', T.elu(raw(x), alpha), [x], (g) => [where(constant(T.gt(raw(x), 0)), g, mul(g, add(y, alpha)))], [x]);
-  return y;
+  return recordWithOutput('EluBackward', T.elu(raw(x), alpha), [x], (g, _needs, y) => [where(constant(T.gt(raw(x), 0)), g, mul(g, add(y, alpha)))], [x]);
 }
 
 /** GELU, exact or with `{ approximate: 'tanh' }`. */
@@ -154,8 +147,7 @@ export function erf(x: Tensor): Tensor {
 
 /** 1/x. */
 export function reciprocal(x: Tensor): Tensor {
-  const y = record('ReciprocalBackward', T.reciprocal(raw(x)), [x], (g) => [mul(g, neg(mul(y, y)))]);
-  return y;
+  return recordWithOutput('ReciprocalBackward', T.reciprocal(raw(x)), [x], (g, _needs, y) => [mul(g, neg(mul(y, y)))]);
 }
 
 /** Clamps into [min, max]; the gradient passes where min ≤ x ≤ max. */

@@ -15,9 +15,14 @@ function sizeList(sizes: SizeArgs): number[] {
 
 /** Records a view of `x`, remembering its base so in-place ops on it can be refused. */
 function recordView(name: string, x: Tensor, out: RawTensor, backward: (g: Tensor) => Tensor): Tensor {
-  const result = record(name, out, [x], (g) => [backward(g)]);
-  result.viewBase = x.viewBase ?? x;
-  return result;
+  return markView(record(name, out, [x], (g) => [backward(g)]), x);
+}
+
+/** Marks `view` as sharing the storage of `x` (and of x's own base). */
+function markView(view: Tensor, x: Tensor): Tensor {
+  view.viewBase = x.viewBase ?? x;
+  view.viewBaseGradFn = view.viewBase.gradFn;
+  return view;
 }
 
 /**
@@ -46,8 +51,7 @@ export function reshape(x: Tensor, ...sizes: SizeArgs): Tensor {
   const shape = x.shape;
   const out = T.reshape(raw(x), ...sizes);
   const result = record('ReshapeBackward', out, [x], (g) => [reshape(g, [...shape])]);
-  if (out.storage === x.storage) result.viewBase = x.viewBase ?? x;
-  return result;
+  return out.storage === x.storage ? markView(result, x) : result;
 }
 
 /** Swaps two dims. */
@@ -120,8 +124,7 @@ export function flatten(x: Tensor, startDim = 0, endDim = -1): Tensor {
   const shape = x.shape;
   const out = T.flatten(raw(x), startDim, endDim);
   const result = record('FlattenBackward', out, [x], (g) => [reshape(g, [...shape])]);
-  if (out.storage === x.storage) result.viewBase = x.viewBase ?? x;
-  return result;
+  return out.storage === x.storage ? markView(result, x) : result;
 }
 
 /** Splits one dim into several. */
