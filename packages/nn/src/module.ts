@@ -33,7 +33,7 @@ const buffersKey = Symbol('buffers');
  * class MLP extends Module {
  *   fc1 = new Linear(4, 8);
  *   fc2 = new Linear(8, 2);
- *   forward(x: Tensor): Tensor {
+ *   override forward(x: Tensor): Tensor {
  *     return this.fc2.call(relu(this.fc1.call(x)));
  *   }
  * }
