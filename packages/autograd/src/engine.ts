@@ -47,13 +47,13 @@ export function runBackward(
   // grad() and backward({ inputs }) run only the nodes that lead to their targets, as PyTorch
   // does: the rest of the graph is neither computed nor freed.
   const targets = options.capture !== undefined || options.only !== undefined ? new Set([...capture, ...(options.only ?? [])]) : null;
-  const leadsToTarget = targets === null ? null : nodesLeadingTo(order, targets);
+  const useful = targets === null ? null : nodesLeadingTo(order, targets);
+  const wanted = (node: Node | null): boolean => node !== null && (useful === null || useful.has(node));
   const run = () => {
     for (const node of order) {
       let gradient = pending.get(node);
-      if (gradient === undefined) continue;
+      if (gradient === undefined || !wanted(node)) continue;
       pending.delete(node);
-      if (leadsToTarget !== null && !leadsToTarget.has(node) && !targets!.has(node)) continue;
       for (const hook of node.hooks) gradient = hook(gradient) ?? gradient;
       if (capture.has(node)) captured.set(node, gradient);
       if (node.variable !== null) {
@@ -61,12 +61,13 @@ export function runBackward(
         continue;
       }
       if (node.retained !== null && options.accumulate && options.only === undefined) node.retained.accumulateGrad(gradient, createGraph);
-      if (leadsToTarget !== null && !leadsToTarget.has(node)) continue;
-      const inputs = node.apply(gradient);
+      const needs = node.next.map(wanted);
+      if (!needs.includes(true)) continue;
+      const inputs = node.apply(gradient, needs);
       anomalyCheck(node, inputs);
       node.next.forEach((next, k) => {
         const g = inputs[k];
-        if (next === null || g === null || g === undefined) return;
+        if (next === null || !needs[k] || g === null || g === undefined) return;
         // A leaf's own shape and dtype, which set_ may have changed since its accumulator was made.
         const expected = next.variable ?? next;
         if (!sameShape(g.shape, expected.shape)) {
@@ -88,14 +89,14 @@ function addInto(pending: Map<Node, Tensor>, node: Node, gradient: Tensor): void
   pending.set(node, existing === undefined ? gradient : existing.add(gradient));
 }
 
-/** The nodes of `order` (a topological order) from which some node of `targets` is reachable. */
+/** The `targets` and the nodes of `order` (a topological order) from which one can be reached. */
 function nodesLeadingTo(order: readonly Node[], targets: ReadonlySet<Node>): Set<Node> {
-  const leads = new Set<Node>();
+  const useful = new Set<Node>();
   for (let i = order.length - 1; i >= 0; i--) {
     const node = order[i]!;
-    if (node.next.some((next) => next !== null && (targets.has(next) || leads.has(next)))) leads.add(node);
+    if (targets.has(node) || node.next.some((next) => next !== null && useful.has(next))) useful.add(node);
   }
-  return leads;
+  return useful;
 }
 
 /**

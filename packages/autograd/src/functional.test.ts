@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as A from './index.js';
+import { raw, record } from './record.js';
 
 const float64 = (data: A.NestedArray, requiresGrad = true) => A.tensor(data, { dtype: 'float64', requiresGrad });
 
@@ -57,6 +58,19 @@ describe('grad', () => {
     expect(dh!.tolist()).toEqual([6, 12]);
     h.sum().backward();
     expect(x.grad!.tolist()).toEqual([3, 3]);
+  });
+
+  it('asks each node only for the gradients that lead to the inputs', () => {
+    const a = float64([1]);
+    const b = float64([2]);
+    const asked: boolean[][] = [];
+    const product = record('ProductBackward', raw(a).mul(raw(b)), [a, b], (g, needs) => {
+      asked.push([...needs]);
+      return [needs[0] ? g.mul(b) : null, needs[1] ? g.mul(a) : null];
+    });
+    const [db] = A.grad(product.sum(), b);
+    expect(db!.tolist()).toEqual([1]);
+    expect(asked).toEqual([[false, true]]);
   });
 
   it('refuses an input that does not require grad', () => {

@@ -56,8 +56,11 @@ export class Node {
     this.saved.push({ tensor, version: tensor.version });
   }
 
-  /** Computes the input gradients, checking first that no saved tensor was modified in place. */
-  apply(gradOutput: Tensor): readonly (Tensor | null | undefined)[] {
+  /**
+   * Computes the input gradients, checking first that no saved tensor was modified in place.
+   * `needs` (default: every input with a node) says which gradients the caller will use.
+   */
+  apply(gradOutput: Tensor, needs: readonly boolean[] = this.next.map((n) => n !== null)): readonly (Tensor | null | undefined)[] {
     if (this.backwardFn === null) {
       throw new AutogradError(
         'Trying to backward through the graph a second time (or directly access saved tensors after they have already been freed). Saved intermediate values of the graph are freed when you call backward() or grad(). Specify retainGraph: true if you need to backward through the graph a second time or if you need to access saved tensors after calling backward.',
@@ -70,10 +73,7 @@ export class Node {
         );
       }
     }
-    return this.backwardFn(
-      gradOutput,
-      this.next.map((n) => n !== null),
-    );
+    return this.backwardFn(gradOutput, needs);
   }
 
   /** Drops the closure and saved tensors so their memory can be reclaimed (no `retainGraph`). */

@@ -33,12 +33,13 @@ export function edgeOf(x: Tensor): Node {
  * Wraps a kernel's output as a differentiable tensor and, when grad mode is on and an input
  * requires grad, records `backward` on the tape with `inputs` as the node's inputs (one gradient
  * each; non-tensor inputs get none). `saved` are tensors the backward reads: modifying one in
- * place before backward is an error.
+ * place before backward is an error. An input that is a view taken before an in-place op on its
+ * base is refused.
  */
 export function record(name: string, output: RawTensor, inputs: readonly unknown[], backward: BackwardFn, saved: readonly unknown[] = []): Tensor {
   const out = Tensor.wrap(output);
   if (!isGradEnabled()) return out;
-  for (const input of inputs) if (input instanceof Tensor && input.viewBase !== null && input.viewBase.gradFn !== input.viewBaseGradFn) staleView(name);
+  for (const input of inputs) if (input instanceof Tensor && isStaleView(input)) staleView(name);
   if (!inputs.some(needsGrad)) return out;
   const next = inputs.map((input) => (needsGrad(input) ? edgeOf(input) : null));
   const keep = saved.filter((s): s is Tensor => s instanceof Tensor);
@@ -62,6 +63,12 @@ export function recordWithOutput(
   const y: Tensor = record(name, output, inputs, (g, needs) => backward(g, needs, y), saved);
   y.gradFn?.save(y);
   return y;
+}
+
+/** True for a view whose base has since taken over the node of an in-place op. */
+function isStaleView(x: Tensor): boolean {
+  const base = x.viewBase;
+  return base !== null && base.gradFn !== null && base.gradFn !== x.viewBaseGradFn;
 }
 
 /**

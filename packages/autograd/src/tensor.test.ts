@@ -103,7 +103,7 @@ describe('backward', () => {
   // Known bug in accumulateGrad (owned by the sparse work, not changed here): with createGraph the
   // first gradient is stored as is, here sum's expanded (stride 0) view, so the next in-place
   // accumulation writes every element through one storage slot. PyTorch clones it.
-  it.fails('accumulates a plain backward onto a gradient kept with createGraph', () => {
+  it('accumulates a plain backward onto a gradient kept with createGraph', () => {
     const x = float64([1, 1, 1]);
     x.sum().backward(null, { createGraph: true });
     x.sum().backward();
@@ -115,6 +115,13 @@ describe('grad', () => {
   it('refuses a gradient of another shape', () => {
     const x = float64([1, 2]);
     expect(() => (x.grad = A.ones(3))).toThrow(/assigned grad has data of a different size/);
+  });
+
+  it('refuses a gradient of another dtype', () => {
+    const x = float64([1, 2]);
+    expect(() => (x.grad = A.ones(2))).toThrow('grad: assigned grad has data of a different type: float32 for a tensor of float64');
+    x.grad = A.ones(2, { dtype: 'float64' });
+    expect(x.grad.tolist()).toEqual([1, 1]);
   });
 });
 

@@ -112,6 +112,9 @@ export class Tensor extends RawTensor {
     if (value !== null && (value.shape.length !== this.shape.length || value.shape.some((s, i) => s !== this.shape[i]))) {
       throw new AutogradError(`grad: assigned grad has data of a different size: ${formatShape(value.shape)} for a tensor of ${formatShape(this.shape)}`);
     }
+    if (value !== null && value.dtype !== this.dtype) {
+      throw new AutogradError(`grad: assigned grad has data of a different type: ${value.dtype} for a tensor of ${this.dtype}`);
+    }
     this.#grad = value === null || value instanceof Tensor ? value : Tensor.wrap(value);
   }
 
@@ -134,7 +137,12 @@ export class Tensor extends RawTensor {
     if (!this.requiresGrad) throw new AutogradError("registerHook: cannot register a hook on a tensor that doesn't require gradient");
     const hooks = (this.gradFn ?? this.accumulator()).hooks;
     hooks.push(hook);
-    return { remove: () => void hooks.splice(hooks.indexOf(hook) >>> 0, hooks.includes(hook) ? 1 : 0) };
+    return {
+      remove: () => {
+        const at = hooks.indexOf(hook);
+        if (at >= 0) hooks.splice(at, 1);
+      },
+    };
   }
 
   /**
@@ -196,7 +204,7 @@ export class Tensor extends RawTensor {
   accumulateGrad(gradient: Tensor, createGraph: boolean): void {
     const current = this.#grad;
     if (current === null) {
-      this.#grad = createGraph ? gradient : gradient.isSparse ? gradient.clone() : ops.clone(gradient).detach();
+      this.#grad = createGraph ? ops.clone(gradient) : gradient.isSparse ? gradient.clone() : ops.clone(gradient).detach();
     } else if (current.isSparse && gradient.isSparse) {
       this.#grad = (current as SparseTensor).addSparse(gradient as SparseTensor);
     } else if (createGraph || current.isSparse) {

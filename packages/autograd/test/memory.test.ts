@@ -4,8 +4,9 @@ import { Generator, noGrad, randn, type Tensor, zeros } from '../src/index.js';
 /** Heap in use after a full collection (needs node --expose-gc; see vitest.config.ts). */
 function heapAfterGc(): number {
   const gc = (globalThis as { gc?: () => void }).gc;
-  if (typeof gc !== 'function') throw new Error('memory test: global.gc is unavailable; run node with --expose-gc');
-  for (let i = 0; i < 3; i++) gc();
+  // Fails rather than passes without a collector to call.
+  expect(gc, 'global.gc needs node --expose-gc (see vitest.config.ts)').toBeTypeOf('function');
+  for (let i = 0; i < 3; i++) gc!();
   return process.memoryUsage().heapUsed;
 }
 

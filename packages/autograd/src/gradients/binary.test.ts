@@ -34,19 +34,21 @@ describe.each(smooth)('%s', (_name, op) => {
 });
 
 describe('div', () => {
+  const div = (a: A.Tensor, b: A.Tensor) => A.div(a, b);
+
   it('matches finite differences when [3, 1] broadcasts with [4]', () => {
     const inputs = seededInputs(4);
-    expect(gradcheck(A.div, [inputs.randn(3, 1), inputs.positive(4)])).toBe(true);
+    expect(gradcheck(div, [inputs.randn(3, 1), inputs.positive(4)])).toBe(true);
   });
 
   it('matches finite differences on non-contiguous inputs', () => {
     const inputs = seededInputs(5);
-    expect(gradcheck(A.div, [inputs.strided(3, 4), inputs.positive(4, 3).t()])).toBe(true);
+    expect(gradcheck(div, [inputs.strided(3, 4), inputs.positive(4, 3).t()])).toBe(true);
   });
 
   it('has second derivatives that match finite differences', () => {
     const inputs = seededInputs(6);
-    expect(gradgradcheck(A.div, [inputs.transposed(2, 3), inputs.positive(3)])).toBe(true);
+    expect(gradgradcheck(div, [inputs.transposed(2, 3), inputs.positive(3)])).toBe(true);
   });
 
   it('divides a scalar by a tensor', () => {
@@ -82,6 +84,13 @@ describe('pow', () => {
   it('has second derivatives that match finite differences', () => {
     const inputs = seededInputs(11);
     expect(gradgradcheck(A.pow, [inputs.positive(3, 1), inputs.randn(2)])).toBe(true);
+  });
+
+  it('gives the base a zero gradient where the exponent is 0, even at a base of 0', () => {
+    const a = A.tensor([0, 2], { dtype: 'float64', requiresGrad: true });
+    A.pow(a, A.tensor([0, 0], { dtype: 'float64' })).sum().backward();
+    A.pow(a, 0).sum().backward();
+    expect(a.grad!.tolist()).toEqual([0, 0]);
   });
 
   it('gives the exponent a zero gradient where the base is 0, as PyTorch does', () => {

@@ -56,10 +56,13 @@ function neg(x: Tensor): Tensor {
   return mul(x, -1);
 }
 
-/** a^b. The exponent's gradient is g·a^b·log(a), taken as 0 where a = 0 and b ≥ 0 (PyTorch's rule). */
+/**
+ * a^b. As in PyTorch, the base's gradient b·a^(b−1) is taken as 0 where b = 0 (not 0·∞ at a = 0),
+ * and the exponent's gradient a^b·log(a) as 0 where a = 0 and b ≥ 0.
+ */
 export function pow(a: Operand, b: Operand): Tensor {
   return recordWithOutput('PowBackward', T.pow(raw(a), raw(b)), [a, b], (g, needs, y) => [
-    needs[0] ? toOperand(mul(g, mul(b, pow(a, sub(b, 1)))), a) : null,
+    needs[0] ? toOperand(mul(g, where(constant(T.eq(raw(b), 0)), 0, mul(b, pow(a, sub(b, 1))))), a) : null,
     needs[1] ? toOperand(mul(g, where(constant(T.logicalAnd(T.eq(raw(a), 0), T.ge(raw(b), 0))), 0, mul(y, log(asTensor(a))))), b) : null,
   ], [a, b]);
 }

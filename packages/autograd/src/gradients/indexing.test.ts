@@ -59,6 +59,14 @@ describe('scatter', () => {
     expect(gradgradcheck((x, src) => A.scatter(x, 1, index, src), [inputs.randn(2, 3), inputs.randn(2, 3)])).toBe(true);
   });
 
+  it('matches finite differences for a source larger than the index, whose unused part gets zeros', () => {
+    const inputs = seededInputs(19);
+    const src = inputs.randn(3, 3);
+    expect(gradcheck((x, src) => A.scatter(x, 1, long([[1], [0]]), src), [inputs.randn(2, 3), src])).toBe(true);
+    A.scatter(inputs.randn(2, 3), 1, long([[1], [0]]), src).sum().backward();
+    expect(src.grad!.tolist()).toEqual([[1, 0, 0], [1, 0, 0], [0, 0, 0]]);
+  });
+
   it('blocks the gradient of overwritten elements', () => {
     const x = A.ones([1, 3], { dtype: 'float64', requiresGrad: true });
     A.scatter(x, 1, long([[1]]), 5).sum().backward();
@@ -77,6 +85,11 @@ describe('scatterAdd', () => {
     const inputs = seededInputs(9);
     const index = long([[1, 1, 0], [2, 2, 2]]);
     expect(gradcheck((x, src) => A.scatterAdd(x, 1, index, src), [inputs.strided(2, 3), inputs.transposed(2, 3)])).toBe(true);
+  });
+
+  it('matches finite differences for a source larger than the index', () => {
+    const inputs = seededInputs(20);
+    expect(gradcheck((x, src) => A.scatterAdd(x, 0, long([[1, 1]]), src), [inputs.randn(2, 2), inputs.randn(2, 3)])).toBe(true);
   });
 
   it('has second derivatives that match finite differences', () => {

@@ -4,6 +4,7 @@ import { constant, raw, record } from '../record.js';
 import type { Tensor } from '../tensor.js';
 import { sumToShape } from './broadcast.js';
 import { mul } from './binary.js';
+import { embedWindow } from './views.js';
 
 /**
  * Zeros of `shape` with `g` added at `index` along `dim` (scatter-add). The backward of every op
@@ -33,8 +34,18 @@ export function scatter(x: Tensor, dim: number, index: T.Tensor, src: Tensor | n
   }
   return record('ScatterBackward', T.scatter(raw(x), dim, raw(index), raw(src)), [x, src], (g, needs) => [
     needs[0] ? constantMaskedScatter(g, dim, index) : null,
-    needs[1] ? gather(g, dim, index) : null,
+    needs[1] ? sourceGradient(g, dim, index, (src as Tensor).shape) : null,
   ]);
+}
+
+/**
+ * The gradient of scatter's `src`: g gathered at `index`, placed in the corner of src's shape that
+ * index covers (src may be larger than index; the rest of it is unused and gets zeros).
+ */
+function sourceGradient(g: Tensor, dim: number, index: T.Tensor, srcShape: readonly number[]): Tensor {
+  const gathered = gather(g, dim, index);
+  if (T.sameShape(index.shape, srcShape)) return gathered;
+  return embedWindow(gathered, srcShape, (t) => index.shape.reduce((corner, size, d) => T.narrow(corner, d, 0, size), t));
 }
 
 function constantMaskedScatter(g: Tensor, dim: number, index: T.Tensor): Tensor {
@@ -43,7 +54,7 @@ function constantMaskedScatter(g: Tensor, dim: number, index: T.Tensor): Tensor 
 
 /** `x` plus `src` added at `index` along `dim`. */
 export function scatterAdd(x: Tensor, dim: number, index: T.Tensor, src: Tensor): Tensor {
-  return record('ScatterAddBackward', T.scatterAdd(raw(x), dim, raw(index), raw(src)), [x, src], (g, needs) => [needs[0] ? g : null, needs[1] ? gather(g, dim, index) : null]);
+  return record('ScatterAddBackward', T.scatterAdd(raw(x), dim, raw(index), raw(src)), [x, src], (g, needs) => [needs[0] ? g : null, needs[1] ? sourceGradient(g, dim, index, src.shape) : null]);
 }
 
 /** `x` plus alpha·`source` added at `index` along `dim`. */

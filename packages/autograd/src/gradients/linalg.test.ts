@@ -87,6 +87,6 @@ describe('addmm', () => {
 
   it('has second derivatives that match finite differences', () => {
     const inputs = seededInputs(11);
-    expect(gradgradcheck(A.addmm, [inputs.randn(2, 1), inputs.randn(2, 3), inputs.randn(3, 2)])).toBe(true);
+    expect(gradgradcheck((bias, m1, m2) => A.addmm(bias, m1, m2), [inputs.randn(2, 1), inputs.randn(2, 3), inputs.randn(3, 2)])).toBe(true);
   });
 });

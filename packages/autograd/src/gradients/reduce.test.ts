@@ -9,8 +9,10 @@ type Unary = (x: A.Tensor) => A.Tensor;
 const cases: [name: string, op: Unary][] = [
   ['sum', (x) => A.sum(x)],
   ['sum (dim, keepdim)', (x) => A.sum(x, 1, { keepdim: true })],
+  ['sum (dims [], meaning all)', (x) => A.sum(x, [])],
   ['mean', (x) => A.mean(x)],
   ['mean (dims)', (x) => A.mean(x, [0, -1])],
+  ['mean (dims [], meaning all)', (x) => A.mean(x, [], { keepdim: true })],
   ['prod', (x) => A.prod(x)],
   ['prod (dim)', (x) => A.prod(x, 0)],
   ['max', (x) => A.max(x)],
@@ -63,6 +65,13 @@ describe('prod', () => {
     const x = A.tensor([[2, 0, 3], [1, -2, 0.5]], { dtype: 'float64', requiresGrad: true });
     expect(gradcheck((x) => A.prod(x, 1), [x])).toBe(true);
   });
+
+  it('has second derivatives that match finite differences next to zeros', () => {
+    const x = A.tensor([[2, 0, 3, 0.5], [0, 1.5, 0, -2]], { dtype: 'float64', requiresGrad: true });
+    expect(gradgradcheck((x) => A.prod(x, 1), [x])).toBe(true);
+    expect(gradgradcheck((x) => A.prod(x, [0, 1], { keepdim: true }), [x.t()])).toBe(true);
+    expect(gradgradcheck((x) => A.prod(x), [A.tensor(0, { dtype: 'float64', requiresGrad: true })])).toBe(true);
+  });
 });
 
 describe('max', () => {
@@ -89,10 +98,33 @@ describe('amax', () => {
 });
 
 describe('norm', () => {
-  it('has a zero gradient at the zero vector for p = 2', () => {
+  it.each([2, 3, 1.5, 0.5])('has a zero gradient at the zero vector for p = %s, as PyTorch', (p) => {
     const x = A.zeros(3, { dtype: 'float64', requiresGrad: true });
-    A.norm(x).backward();
+    A.norm(x, p).backward();
     expect(x.grad!.tolist()).toEqual([0, 0, 0]);
+  });
+
+  it.each([1.5, 0.5])('has a zero gradient at zero elements for p = %s', (p) => {
+    const x = A.tensor([0, 3, -4], { dtype: 'float64', requiresGrad: true });
+    A.norm(x, p).backward();
+    expect((x.grad!.tolist() as number[])[0]).toBe(0);
+    expect(gradcheck((x) => A.norm(x, p), [A.tensor([0.5, 3, -4], { dtype: 'float64', requiresGrad: true })])).toBe(true);
+  });
+
+  it('has a zero gradient for p = 0, which counts nonzero elements', () => {
+    const x = A.tensor([0, 3, -4], { dtype: 'float64', requiresGrad: true });
+    const y = A.norm(x, 0);
+    y.backward();
+    expect(y.item()).toBe(2);
+    expect(x.grad!.tolist()).toEqual([0, 0, 0]);
+  });
+});
+
+describe('std', () => {
+  it('has a zero gradient for a constant lane, as PyTorch masks it', () => {
+    const x = A.tensor([[2, 2, 2], [1, 2, 3]], { dtype: 'float64', requiresGrad: true });
+    A.std(x, 1).sum().backward();
+    expect(x.grad!.tolist()).toEqual([[0, 0, 0], [-0.5, 0, 0.5]]);
   });
 });
 

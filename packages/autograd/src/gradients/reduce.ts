@@ -3,16 +3,19 @@
  * gradient over them; max-like reductions route it to the winning elements.
  */
 import * as T from '@torchlet/tensor';
+import { isGradEnabled } from '../grad-mode.js';
 import { constant, raw, record, recordWithOutput } from '../record.js';
 import type { Tensor } from '../tensor.js';
 import { div, mul, pow, sub, where } from './binary.js';
 import { scatterInto } from './indexing.js';
 import { abs, exp, sign } from './unary.js';
-import { expand, reshape } from './views.js';
+import { expand, permute, reshape, unsqueeze } from './views.js';
 
-/** The input's dims that a reduction over `dim` removes (all when undefined). */
+/** The input's dims that a reduction over `dim` removes, as the kernels read it: all when omitted or `[]`. */
 function reducedDims(op: string, x: T.Tensor, dim: T.Dims | undefined): number[] {
-  return T.normalizeDims(op, dim, x.ndim);
+  if (dim === undefined || (typeof dim !== 'number' && dim.length === 0)) return [...x.shape.keys()];
+  const dims = T.normalizeDims(op, dim, x.ndim);
+  return x.ndim === 0 ? [] : dims;
 }
 
 /** Broadcasts a reduced gradient back over `shape`, re-inserting the reduced dims first. */
@@ -45,9 +48,29 @@ export function prod(x: Tensor, dim?: T.Dims, options: T.SumOptions = {}): Tenso
   return recordWithOutput('ProdBackward', T.prod(raw(x), dim, options), [x], (g, _needs, y) => {
     const hasZero = T.any(T.eq(raw(x), 0)).item();
     if (!hasZero) return [div(mul(unreduce(g, x.shape, dims, keepdim), unreduce(y, x.shape, dims, keepdim)), x)];
-    // With zeros, the product of the other elements: exclusive products from both sides.
-    return [mul(unreduce(g, x.shape, dims, keepdim), constant(productOfOthers(raw(x), dims)))];
+    // With zeros, the product of the other elements: exclusive products from both sides, or, when
+    // this backward is itself recorded (createGraph), a composed form with derivatives of its own.
+    const others = isGradEnabled() ? composedProductOfOthers(x, dims) : constant(productOfOthers(raw(x), dims));
+    return [mul(unreduce(g, x.shape, dims, keepdim), others)];
   }, [x]);
+}
+
+/**
+ * {@link productOfOthers} from differentiable ops: each lane of n reduced elements becomes an n×n
+ * matrix whose row i is the lane with element i replaced by 1, and rows are multiplied out.
+ * O(n²) memory, so only for double backward.
+ */
+function composedProductOfOthers(x: Tensor, dims: readonly number[]): Tensor {
+  const kept = x.shape.map((_, d) => d).filter((d) => !dims.includes(d));
+  const order = [...kept, ...dims];
+  const keptShape = kept.map((d) => x.shape[d]!);
+  const n = countOf(x.shape, dims);
+  const lanes = reshape(permute(x, order), [...keptShape, n]);
+  const rows = expand(unsqueeze(lanes, -2), [...keptShape, n, n]);
+  const others = prod(where(constant(T.eye(n, n, { dtype: 'bool' })), 1, rows), -1);
+  const inverse = new Array<number>(order.length);
+  order.forEach((d, i) => (inverse[d] = i));
+  return permute(reshape(others, order.map((d) => x.shape[d]!)), inverse);
 }
 
 /** For every element, the product of the other elements along the reduced dims (no division). */
@@ -157,7 +180,10 @@ export function std(x: Tensor, dim?: T.Dims, options: T.VarianceOptions = {}): T
   return recordWithOutput('StdBackward', T.std(raw(x), dim, options), [x], (g, _needs, y) => {
     const n = countOf(x.shape, dims) - correctionOf(options);
     const centred = sub(x, mean(x, dims, { keepdim: true }));
-    return [mul(div(unreduce(g, x.shape, dims, keepdim), unreduce(y, x.shape, dims, keepdim)), div(centred, n))];
+    const yx = unreduce(y, x.shape, dims, keepdim);
+    // Zero where std is 0 (constant lanes), as PyTorch masks it, rather than 0/0.
+    const scale = where(constant(T.eq(raw(yx), 0)), 0, div(unreduce(g, x.shape, dims, keepdim), yx));
+    return [mul(scale, div(centred, n))];
   }, [x]);
 }
 
@@ -168,7 +194,10 @@ export function logsumexp(x: Tensor, dim: T.Dims, options: T.ReduceOptions = {})
   return recordWithOutput('LogsumexpBackward', T.logsumexp(raw(x), dim, options), [x], (g, _needs, y) => [mul(unreduce(g, x.shape, dims, keepdim), exp(sub(x, unreduce(y, x.shape, dims, keepdim))))], [x]);
 }
 
-/** p-norm over `dim` (1, 2, ±∞, 'fro' or any positive p). */
+/**
+ * p-norm over `dim` (0, 1, 2, ±∞, 'fro' or any positive p). As in PyTorch, the gradient is 0 for
+ * p = 0, for an all-zero lane, and at zero elements when p < 1.
+ */
 export function norm(x: Tensor, p: number | 'fro' = 2, dim?: T.Dims, options: T.ReduceOptions = {}): Tensor {
   const dims = reducedDims('norm', x, dim);
   const keepdim = options.keepdim ?? false;
@@ -176,11 +205,14 @@ export function norm(x: Tensor, p: number | 'fro' = 2, dim?: T.Dims, options: T.
   return recordWithOutput('NormBackward', T.norm(raw(x), p, dim, options), [x], (g, _needs, y) => {
     const gx = unreduce(g, x.shape, dims, keepdim);
     const yx = unreduce(y, x.shape, dims, keepdim);
+    const zeroNorm = constant(T.eq(raw(yx), 0));
+    if (order === 0) return [mul(gx, 0)];
     if (order === 1) return [mul(gx, sign(x))];
-    if (order === 2) return [mul(gx, where(constant(T.eq(raw(yx), 0)), 0, div(x, yx)))];
+    if (order === 2) return [mul(gx, where(zeroNorm, 0, div(x, yx)))];
     if (!Number.isFinite(order)) return [mul(evenlyToWinners(g, abs(x), y, dims, keepdim), sign(x))];
-    // x·|x|^(p−2) / ‖x‖^(p−1)
-    return [mul(gx, div(mul(x, pow(abs(x), order - 2)), pow(yx, order - 1)))];
+    // sign(x)·|x|^(p−1) / ‖x‖^(p−1), written so that neither zero elements nor zero lanes give 0/0
+    const scaled = where(constant(T.eq(raw(x), 0)), 0, mul(sign(x), pow(abs(x), order - 1)));
+    return [mul(gx, where(zeroNorm, 0, div(scaled, pow(yx, order - 1))))];
   }, [x]);
 }
 

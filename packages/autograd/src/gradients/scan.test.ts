@@ -41,4 +41,9 @@ describe('cumprod', () => {
     expect(gradcheck((x) => A.cumprod(x, 1), [x])).toBe(true);
     expect(gradcheck((x) => A.cumprod(x, 0), [x.t()])).toBe(true);
   });
+
+  it('has second derivatives that match finite differences with zeros in the input', () => {
+    const x = A.tensor([[2, 0, 3, 0.5], [0, 1.5, 0, -2]], { dtype: 'float64', requiresGrad: true });
+    expect(gradgradcheck((x) => A.cumprod(x, 1), [x])).toBe(true);
+  });
 });
