@@ -1,0 +1,66 @@
+import { type Tensor, zeros } from '@torchlet/nn';
+import { OptimError } from '../optim-error.js';
+
+/** The float arrays optimizer kernels work on. */
+export type FloatArray = Float32Array | Float64Array;
+
+/**
+ * A parameter's elements as a writable typed array (a window onto its storage, no copy).
+ * Parameters are contiguous leaves in practice; a strided one is refused rather than updated wrongly.
+ */
+export function paramData(op: string, p: Tensor): FloatArray {
+  if (!p.isContiguous()) throw new OptimError(`${op}: parameters must be contiguous, got a strided tensor of shape [${p.shape.join(', ')}]`);
+  if (p.dtype !== 'float32' && p.dtype !== 'float64') throw new OptimError(`${op}: parameters must be float32 or float64, got ${p.dtype}`);
+  return p.storage.data.subarray(p.offset, p.offset + p.numel()) as FloatArray;
+}
+
+/**
+ * A parameter's gradient as a typed array (copied only when strided). Sparse gradients are dense
+ * tensors too, so optimizers that accept them (SGD) read them here; the others pass the message
+ * PyTorch raises for them.
+ */
+export function gradData(p: Tensor, sparseMessage?: string): FloatArray {
+  const g = p.grad!;
+  if (g.isSparse && sparseMessage !== undefined) throw new OptimError(sparseMessage);
+  const c = g.isContiguous() ? g : g.contiguous();
+  const data = c.storage.data.subarray(c.offset, c.offset + c.numel()) as FloatArray;
+  return data;
+}
+
+/** A state tensor's elements (state tensors are created contiguous). */
+export function stateData(t: Tensor): FloatArray {
+  return t.storage.data.subarray(t.offset, t.offset + t.numel()) as FloatArray;
+}
+
+/** Zeros shaped and typed like `p`, for a state buffer. */
+export function zerosLikeParam(p: Tensor): Tensor {
+  return zeros([...p.shape], { dtype: p.dtype });
+}
+
+/** PyTorch 2.x keeps `step` as a 0-d float32 tensor. */
+export function stepTensor(): Tensor {
+  return zeros([], { dtype: 'float32' });
+}
+
+/** Increments a state's `step` tensor and returns the new count t (the first step has t = 1). */
+export function incrementStep(state: Record<string, unknown>): number {
+  const step = state['step'] as Tensor;
+  step.storage.data[step.offset]! += 1;
+  step.bumpVersion();
+  return step.storage.data[step.offset]!;
+}
+
+/** Throws PyTorch's "Invalid … value" error unless `value` ≥ 0 (or > 0 when `strict`). */
+export function checkNonNegative(label: string, value: unknown, strict = false): void {
+  if (typeof value !== 'number' || Number.isNaN(value) || value < 0 || (strict && value === 0)) {
+    throw new OptimError(`Invalid ${label}: ${String(value)}`);
+  }
+}
+
+/** Checks PyTorch's `0 <= beta < 1` for both betas. */
+export function checkBetas(betas: unknown): void {
+  if (!Array.isArray(betas) || betas.length !== 2) throw new OptimError(`Invalid betas: ${String(betas)} (expected a pair)`);
+  betas.forEach((beta, i) => {
+    if (typeof beta !== 'number' || !(beta >= 0 && beta < 1)) throw new OptimError(`Invalid beta parameter at index ${i}: ${String(beta)}`);
+  });
+}

@@ -1,0 +1,82 @@
+import type { Tensor } from '@torchlet/nn';
+import { Optimizer, type ParamGroup, type ParamGroupInput } from '../optimizer.js';
+import { checkBetas, checkNonNegative, type FloatArray, gradData, incrementStep, paramData, stateData, stepTensor, zerosLikeParam } from './common.js';
+
+/** RAdam's hyperparameters (PyTorch's names in camelCase). */
+export interface RAdamOptions extends Record<string, unknown> {
+  lr: number;
+  betas: [number, number];
+  eps: number;
+  weightDecay: number;
+  /** RAdamW: θ ← θ(1 − γλ) instead of the L2 term g ← g + λθ. */
+  decoupledWeightDecay: boolean;
+  maximize: boolean;
+}
+
+/**
+ * One RAdam step on flat arrays, in place, at step count `t`:
+ *
+ * g ← ±g (+ λθ, or θ ← θ(1 − γλ) when decoupled);  m ← β₁m + (1 − β₁)g;  v ← β₂v + (1 − β₂)g²;
+ * m̂ ← m / (1 − β₁ᵗ);  ρ∞ = 2/(1 − β₂) − 1;  ρₜ = ρ∞ − 2tβ₂ᵗ/(1 − β₂ᵗ);
+ * when ρₜ > 5: r = √((ρₜ − 4)(ρₜ − 2)ρ∞ / ((ρ∞ − 4)(ρ∞ − 2)ρₜ)), θ ← θ − γ·m̂·r·√(1 − β₂ᵗ)/(√v + ε);
+ * otherwise (the variance is not yet tractable) θ ← θ − γ·m̂.
+ */
+export function radamUpdate(param: FloatArray, grad: FloatArray, expAvg: FloatArray, expAvgSq: FloatArray, t: number, o: RAdamOptions): void {
+  const { lr, eps, weightDecay, decoupledWeightDecay, maximize } = o;
+  const [beta1, beta2] = o.betas;
+  const bias1 = 1 - beta1 ** t;
+  const bias2 = 1 - beta2 ** t;
+  const rhoInf = 2 / (1 - beta2) - 1;
+  const rhoT = rhoInf - (2 * t * beta2 ** t) / bias2;
+  const rectified = rhoT > 5;
+  const rect = rectified ? Math.sqrt(((rhoT - 4) * (rhoT - 2) * rhoInf) / ((rhoInf - 4) * (rhoInf - 2) * rhoT)) : 0;
+  const bias2Sqrt = Math.sqrt(bias2);
+  const decay = decoupledWeightDecay ? 1 - lr * weightDecay : 1;
+  for (let i = 0; i < param.length; i++) {
+    let g = maximize ? -grad[i]! : grad[i]!;
+    if (weightDecay !== 0) {
+      if (decoupledWeightDecay) param[i] = param[i]! * decay;
+      else g += weightDecay * param[i]!;
+    }
+    expAvg[i] = expAvg[i]! + (g - expAvg[i]!) * (1 - beta1);
+    expAvgSq[i] = expAvgSq[i]! * beta2 + (1 - beta2) * g * g;
+    const corrected = expAvg[i]! / bias1;
+    if (rectified) param[i] = param[i]! - ((corrected * lr * bias2Sqrt) / (Math.sqrt(expAvgSq[i]!) + eps)) * rect;
+    else param[i] = param[i]! - corrected * lr;
+  }
+}
+
+/**
+ * RAdam (Liu et al., 2020, "On the Variance of the Adaptive Learning Rate and Beyond"): Adam
+ * whose adaptive step is switched on, and rectified, once the variance of the adaptive learning
+ * rate is tractable (ρₜ > 5), as PyTorch's `torch.optim.RAdam`; `decoupledWeightDecay` gives
+ * RAdamW. State: `step`, `exp_avg`, `exp_avg_sq`.
+ *
+ * @example
+ * ```ts
+ * const optimizer = new RAdam(model.parameters(), { lr: 1e-3 });
+ * ```
+ */
+export class RAdam extends Optimizer<RAdamOptions> {
+  constructor(params: Iterable<Tensor> | Iterable<ParamGroupInput<RAdamOptions>>, options: Partial<RAdamOptions> = {}) {
+    super(params, { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, decoupledWeightDecay: false, maximize: false, ...options });
+  }
+
+  protected override validate(group: RAdamOptions): void {
+    checkNonNegative('learning rate', group.lr);
+    checkNonNegative('epsilon value', group.eps);
+    checkBetas(group.betas);
+    checkNonNegative('weight_decay value', group.weightDecay);
+  }
+
+  protected updateGroup(group: ParamGroup<RAdamOptions>): void {
+    for (const p of group.params) {
+      if (p.grad === null) continue;
+      const grad = gradData(p, 'RAdam does not support sparse gradients');
+      const state = this.stateOf(p, () => ({ step: stepTensor(), exp_avg: zerosLikeParam(p), exp_avg_sq: zerosLikeParam(p) }));
+      const t = incrementStep(state);
+      radamUpdate(paramData('RAdam', p), grad, stateData(state['exp_avg'] as Tensor), stateData(state['exp_avg_sq'] as Tensor), t, group);
+      p.bumpVersion();
+    }
+  }
+}

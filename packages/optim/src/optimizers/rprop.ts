@@ -1,0 +1,78 @@
+import { full, type Tensor } from '@torchlet/nn';
+import { OptimError } from '../optim-error.js';
+import { Optimizer, type ParamGroup, type ParamGroupInput } from '../optimizer.js';
+import { checkNonNegative, type FloatArray, gradData, incrementStep, paramData, stateData, stepTensor, zerosLikeParam } from './common.js';
+
+/** Rprop's hyperparameters (PyTorch's names in camelCase). */
+export interface RpropOptions extends Record<string, unknown> {
+  /** The initial step size of every element. */
+  lr: number;
+  /** (η₋, η₊): the factors a step size shrinks by on a sign change and grows by otherwise. */
+  etas: [number, number];
+  /** (Δmin, Δmax): the bounds of a step size. */
+  stepSizes: [number, number];
+  maximize: boolean;
+}
+
+/**
+ * One Rprop step on flat arrays, in place. Per element, with s = sign(g · g_prev):
+ *
+ * Δ ← clamp(Δ · (η₊ if s > 0, η₋ if s < 0, 1 if s = 0), Δmin, Δmax);  g ← 0 where s < 0;
+ * θ ← θ − sign(g) · Δ;  g_prev ← g.
+ *
+ * Where the sign flipped the element does not move and forgets its gradient, so the next step
+ * neither grows nor shrinks its step size. `stepSize` is Δ, `prev` is g_prev.
+ */
+export function rpropUpdate(param: FloatArray, grad: FloatArray, prev: FloatArray, stepSize: FloatArray, o: RpropOptions): void {
+  const { maximize } = o;
+  const single = param instanceof Float32Array;
+  // PyTorch multiplies by the factors, and compares, in the tensors' dtype.
+  const round = single ? Math.fround : (x: number) => x;
+  const [etaMinus, etaPlus] = o.etas.map(round) as [number, number];
+  const [low, high] = o.stepSizes;
+  for (let i = 0; i < param.length; i++) {
+    let g = maximize ? -grad[i]! : grad[i]!;
+    const product = round(g * prev[i]!);
+    const factor = product > 0 ? etaPlus : product < 0 ? etaMinus : product === 0 ? 1 : NaN;
+    stepSize[i] = Math.min(Math.max(stepSize[i]! * factor, low), high);
+    if (factor === etaMinus) g = 0;
+    param[i] = param[i]! - Math.sign(g) * stepSize[i]!;
+    prev[i] = g;
+  }
+}
+
+/**
+ * Rprop, resilient backpropagation (Riedmiller & Braun, 1993, "A Direct Adaptive Method for
+ * Faster Backpropagation Learning: The RPROP Algorithm"): each element moves by its own step size,
+ * which follows only the sign of its gradient, as PyTorch's `torch.optim.Rprop`. Meant for full
+ * batches. State: `step`, `prev`, `step_size` (starting at lr).
+ *
+ * @example
+ * ```ts
+ * const optimizer = new Rprop(model.parameters(), { lr: 0.01, etas: [0.5, 1.2] });
+ * ```
+ */
+export class Rprop extends Optimizer<RpropOptions> {
+  constructor(params: Iterable<Tensor> | Iterable<ParamGroupInput<RpropOptions>>, options: Partial<RpropOptions> = {}) {
+    super(params, { lr: 1e-2, etas: [0.5, 1.2], stepSizes: [1e-6, 50], maximize: false, ...options });
+  }
+
+  protected override validate(group: RpropOptions): void {
+    checkNonNegative('learning rate', group.lr);
+    const [etaMinus, etaPlus] = Array.isArray(group.etas) ? group.etas : [undefined, undefined];
+    if (!(typeof etaMinus === 'number' && typeof etaPlus === 'number' && 0 < etaMinus && etaMinus < 1 && 1 < etaPlus)) {
+      throw new OptimError(`Invalid eta values: ${String(etaMinus)}, ${String(etaPlus)}`);
+    }
+  }
+
+  protected updateGroup(group: ParamGroup<RpropOptions>): void {
+    for (const p of group.params) {
+      if (p.grad === null) continue;
+      const grad = gradData(p, 'Rprop does not support sparse gradients');
+      const state = this.stateOf(p, () => ({ step: stepTensor(), prev: zerosLikeParam(p), step_size: full([...p.shape], group.lr, { dtype: p.dtype }) }));
+      incrementStep(state);
+      rpropUpdate(paramData('Rprop', p), grad, stateData(state['prev'] as Tensor), stateData(state['step_size'] as Tensor), group);
+      p.bumpVersion();
+    }
+  }
+}
