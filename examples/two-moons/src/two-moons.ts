@@ -1,4 +1,4 @@
-import { functional as F, Generator, Linear, Module, noGrad, ReLU, Sequential, type Tensor, tensor } from '@torchlet/nn';
+import { functional as F, Generator, Linear, noGrad, ReLU, Sequential, type Tensor, tensor } from '@torchlet/nn';
 
 /**
  * The two-moons dataset: two interleaved half circles with Gaussian noise, labels 0 and 1
@@ -19,14 +19,14 @@ export function makeMoons(n: number, noise: number, seed: number): { x: Tensor; 
 }
 
 /** A 2 → 16 → 16 → 2 MLP. */
-export function makeModel(): Module {
+export function makeModel(): Sequential {
   return new Sequential(new Linear(2, 16), new ReLU(), new Linear(16, 16), new ReLU(), new Linear(16, 2));
 }
 
 /** Fraction of points whose arg-max class matches the label. */
-export function accuracy(model: Module, x: Tensor, y: Tensor): number {
+export function accuracy(model: Sequential, x: Tensor, y: Tensor): number {
   return noGrad(() => {
-    const predicted = (model.call(x) as Tensor).argmax(1);
+    const predicted = model.call(x).argmax(1);
     return Number(predicted.eq(y).float().mean().item());
   });
 }
@@ -35,14 +35,14 @@ export function accuracy(model: Module, x: Tensor, y: Tensor): number {
  * Trains with full-batch gradient descent written by hand (no optimizer package): forward,
  * cross-entropy, backward, then `p -= lr · p.grad` under noGrad for every parameter.
  */
-export function train(options: { epochs?: number; lr?: number; seed?: number; log?: (line: string) => void } = {}): { model: Module; trainAccuracy: number; testAccuracy: number; losses: number[] } {
+export function train(options: { epochs?: number; lr?: number; seed?: number; log?: (line: string) => void } = {}): { model: Sequential; trainAccuracy: number; testAccuracy: number; losses: number[] } {
   const { epochs = 300, lr = 0.5, seed = 0, log } = options;
   const data = makeMoons(400, 0.1, seed);
   const test = makeMoons(200, 0.1, seed + 1);
   const model = makeModel();
   const losses: number[] = [];
   for (let epoch = 1; epoch <= epochs; epoch++) {
-    const loss = F.crossEntropy(model.call(data.x) as Tensor, data.y);
+    const loss = F.crossEntropy(model.call(data.x), data.y);
     model.zeroGrad();
     loss.backward();
     noGrad(() => {

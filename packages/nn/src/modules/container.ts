@@ -1,4 +1,4 @@
-import { IndexError } from '@torchlet/autograd';
+import { IndexError, type Tensor } from '@torchlet/autograd';
 import { Module } from '../module.js';
 import { ModuleError } from '../nn-error.js';
 import { Parameter } from '../parameter.js';
@@ -86,10 +86,11 @@ export class Sequential extends Module {
     return this.layers()[Symbol.iterator]();
   }
 
-  override forward(input: unknown): unknown {
-    let x = input;
+  /** Runs the layers in order. Typed for the usual tensor-to-tensor chain. */
+  override forward(input: Tensor): Tensor {
+    let x: unknown = input;
     for (const layer of this.layers()) x = (layer.call as (...a: unknown[]) => unknown)(x);
-    return x;
+    return x as Tensor;
   }
 }
 
