@@ -1,41 +1,18 @@
 /**
- * Benchmarks @torchlet/tensor against TensorFlow.js's CPU backend and prints a Markdown table;
- * with `--write`, also rewrites docs/performance.md. Run with `pnpm bench` at the repo root.
+ * Benchmarks @torchlet/tensor's matmul and conv2d and @torchlet/optim's optimizer steps against
+ * TensorFlow.js's CPU backend and prints a Markdown table; with `--write`, also rewrites docs/performance.md. Run with `pnpm bench` at the repo root.
  */
 import { writeFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { conv2d, matmul, Tensor } from '@torchlet/tensor';
+import { maxDifference, randomData } from './data.js';
 import { timeMedian } from './measure.js';
-import { describeMachine, formatTable, performanceDoc, type Row } from './report.js';
+import { MismatchError } from './mismatch-error.js';
+import { optimizerRows } from './optimizers.js';
+import { describeMachine, formatTable, performanceDoc, progress, type Row } from './report.js';
 
 const MATMUL_SIZES = [128, 256, 512, 1024];
-
-/** torchlet and tfjs computed different numbers for the same inputs: the timings would mean nothing. */
-class MismatchError extends Error {
-  override name = 'MismatchError';
-}
-
-/** Deterministic float32 values in [-1, 1). */
-function randomData(length: number, seed: number): Float32Array {
-  const out = new Float32Array(length);
-  let state = seed >>> 0 || 1;
-  for (let i = 0; i < length; i++) {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    out[i] = state / 2 ** 31 - 1;
-  }
-  return out;
-}
-
-function maxDifference(x: ArrayLike<number>, y: ArrayLike<number>): number {
-  let worst = 0;
-  for (let i = 0; i < x.length; i++) worst = Math.max(worst, Math.abs(x[i]! - y[i]!));
-  return worst;
-}
-
-function progress(message: string): void {
-  process.stderr.write(`${message}\n`);
-}
 
 function matmulRow(n: number): Row {
   const aData = randomData(n * n, n);
@@ -104,7 +81,7 @@ async function main(): Promise<void> {
   tf.enableProdMode();
   await tf.setBackend('cpu');
   await tf.ready();
-  const rows = [...MATMUL_SIZES.map(matmulRow), conv2dRow()];
+  const rows = [...MATMUL_SIZES.map(matmulRow), conv2dRow(), ...optimizerRows()];
   const table = formatTable(rows);
   const machine = describeMachine();
   process.stdout.write(`\n${table}\n\n${machine}\n`);

@@ -9,7 +9,7 @@ describe('speedRatio', () => {
   });
 
   it('is a dash when one side was not measured', () => {
-    expect(speedRatio({ ...matmulRow, torchlet: 'not measured' })).toBe('–');
+    expect(speedRatio({ ...matmulRow, torchlet: 'not measured' })).toBe('—');
   });
 });
 
@@ -20,7 +20,7 @@ describe('formatTable', () => {
       '| benchmark | torchlet | tfjs (cpu backend) | torchlet speed ÷ tfjs speed |',
       '| --- | --- | --- | --- |',
       '| matmul 512 | 5.37 GFLOP/s (50.0 ms) | 1.34 GFLOP/s (200 ms) | 4.00× |',
-      '| conv2d | 7.50 ms | not measured: missing | – |',
+      '| conv2d | 7.50 ms | not measured: missing | — |',
     ]);
   });
 });

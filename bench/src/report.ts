@@ -2,6 +2,11 @@
 import { cpus, totalmem } from 'node:os';
 import { readFileSync } from 'node:fs';
 
+/** Writes a progress line to stderr, so stdout holds only the table. */
+export function progress(message: string): void {
+  process.stderr.write(`${message}\n`);
+}
+
 /** One measured benchmark: the same work in torchlet and in TensorFlow.js's CPU backend. */
 export interface Row {
   /** What was computed, e.g. `matmul 512×512 f32`. */
@@ -23,9 +28,9 @@ function formatCell(row: Row, ms: number | string): string {
   return `${(row.flops / (ms * 1e6)).toFixed(2)} GFLOP/s (${time} ms)`;
 }
 
-/** How many times faster torchlet is than tfjs (> 1: torchlet faster), or `–` when a side is missing. */
+/** How many times faster torchlet is than tfjs (> 1: torchlet faster), or `—` when a side is missing. */
 export function speedRatio(row: Row): string {
-  if (typeof row.torchlet === 'string' || typeof row.tfjs === 'string') return '–';
+  if (typeof row.torchlet === 'string' || typeof row.tfjs === 'string') return '—';
   return `${(row.tfjs / row.torchlet).toFixed(2)}×`;
 }
 
@@ -59,12 +64,12 @@ export function describeMachine(date: Date = new Date()): string {
 export function performanceDoc(table: string, machine: string): string {
   return `# Performance
 
-How fast \`@torchlet/tensor\`'s pure-TypeScript kernels are, next to the same work in
-[TensorFlow.js](https://www.tensorflow.org/js) 4.22 with its pure-JavaScript CPU backend
-(\`@tensorflow/tfjs-backend-cpu\`), on one machine and one thread. Both run in the same Node
-process, on float32 data. This file is written by the benchmark: run \`pnpm bench\` at the root
-(or \`pnpm --filter @torchlet/bench bench\`) to measure again and rewrite it; it takes about half
-a minute.
+How fast \`@torchlet/tensor\`'s pure-TypeScript kernels and \`@torchlet/optim\`'s optimizer steps
+are, next to the same work in [TensorFlow.js](https://www.tensorflow.org/js) 4.22 with its
+pure-JavaScript CPU backend (\`@tensorflow/tfjs-backend-cpu\`), on one machine and one thread.
+Both run in the same Node process, on float32 data. This file is written by the benchmark: run
+\`pnpm bench\` at the root (or \`pnpm --filter @torchlet/bench bench\`) to measure again and
+rewrite it; it takes under a minute.
 
 ## Results
 
@@ -76,8 +81,9 @@ ${machine}
 
 ## How it is measured
 
-- Each case runs twice untimed (so V8 has compiled the hot code), then as many timed runs as fit
-  in about 1.5 s (3 to 25), and the table shows the **median**.
+- Each case runs twice untimed (so V8 has compiled the hot code; optimizer steps: six, see
+  below), then as many timed runs as fit in about 1.5 s (3 to 25), and the table shows the
+  **median**.
 - A run includes allocating the output and, for tfjs, reading it back with \`dataSync()\` and
   disposing it: the work a caller waits for. Inputs are created once, outside the timing.
 - matmul: two random n×n float32 matrices, \`matmul(a, b)\` against \`tf.matMul(a, b)\`;
@@ -85,6 +91,20 @@ ${machine}
 - conv2d: batch 32, 3 → 16 channels, 32×32 images, 3×3 kernel, padding 1, stride 1, with bias:
   \`conv2d(x, w, b, { padding: 1 })\` on NCHW data against \`tf.fused.conv2d\` (\`pad: 'same'\`) on
   NHWC data, tfjs's native layout. Both results are compared before timing.
+- Optimizer steps: one parameter of 1,000,000 float32 values with a fixed, precomputed random
+  gradient; a run is one \`optimizer.step()\` against one \`optimizer.applyGradients({ name:
+  gradient })\` on a \`tf.variable\`. The first step, which creates the state (moment buffers and
+  so on), and five more run untimed, so the timing is the steady state (RAdam past its warm-up
+  branch). tfjs's CPU backend runs kernels synchronously, so the variable holds its new values
+  when \`applyGradients\` returns and nothing is read back. Hyperparameters are PyTorch's
+  defaults (\`momentum: 0.9\` for the second SGD row), passed to tfjs too; Adagrad's accumulator
+  starts at tfjs's 0.1. tfjs has \`sgd\`, \`momentum\`, \`adagrad\`, \`rmsprop\`, \`adadelta\`, \`adam\`
+  and \`adamax\`; the other rows say —. Before timing, the first steps of the two are compared
+  where |g| ≥ 0.1 (tfjs puts ε elsewhere in RMSprop and Adamax, which shows only for gradients
+  near ε), except Adadelta's: tfjs divides by the previous E[g²] instead of the updated one, so
+  its steps differ from PyTorch's and only its moving is checked. tfjs builds each update from
+  whole-tensor ops (fourteen for Adam), each writing a new million-element tensor; torchlet
+  runs one loop over the elements.
 - The last column is how many times faster torchlet is (tfjs time ÷ torchlet time).
 - The bench loads its TypeScript with tsx's ESM hooks only (\`--import tsx/esm\`): loading tfjs
   through tsx's CommonJS hook detaches an ArrayBuffer (\`node --trace-protector-invalidation\`
