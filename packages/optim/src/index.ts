@@ -4,7 +4,7 @@
  * @packageDocumentation
  */
 export * from '@torchlet/nn';
-export { Optimizer, required, type Hyperparameters, type ParamGroup, type ParamGroupInput, type ParamState, type OptimizerStateDict, type StepHook } from './optimizer.js';
+export { Optimizer, required, type Hyperparameters, type ParamGroup, type ParamGroupInput, type ParamState, type OptimizerStateDict, type StepHook, type StateDictPreHook, type StateDictPostHook, type LoadStateDictPreHook, type LoadStateDictPostHook, registerOptimizerStepPreHook, registerOptimizerStepPostHook } from './optimizer.js';
 export { OptimError } from './optim-error.js';
 export { SGD, sgdUpdate, type SGDOptions } from './optimizers/sgd.js';
 export { Adam, AdamW, adamUpdate, type AdamOptions } from './optimizers/adam.js';
@@ -29,3 +29,10 @@ export { SequentialLR, ChainedScheduler, type SequentialLROptions } from './sche
 export { ReduceLROnPlateau, type ReduceLROnPlateauOptions } from './schedulers/reduce-lr-on-plateau.js';
 export { CyclicLR, type CyclicLROptions } from './schedulers/cyclic-lr.js';
 export { OneCycleLR, type OneCycleLROptions, type SchedulePhase } from './schedulers/one-cycle-lr.js';
+export { Adafactor, adafactorUpdate, type AdafactorMoments, type AdafactorOptions } from './optimizers/adafactor.js';
+export { Muon, muonUpdate, zeropowerViaNewtonSchulz, newtonSchulz, adjustLr, type MuonOptions } from './optimizers/muon.js';
+export * as swaUtils from './swa/index.js';
+export { AveragedModel, getEmaAvgFn, getEmaMultiAvgFn, getSwaAvgFn, getSwaMultiAvgFn, type AveragedModelOptions, type AvgFn, type MultiAvgFn } from './swa/averaged-model.js';
+export { cloneModule } from './swa/clone-module.js';
+export { SWALR, type SWALROptions } from './swa/swalr.js';
+export { updateBn } from './swa/update-bn.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { expectOptimError } from '../test/optimizer-checks.js';
-import { Adam, Parameter, SGD, type Tensor, tensor, zeros } from './index.js';
+import { Adam, Parameter, registerOptimizerStepPostHook, registerOptimizerStepPreHook, SGD, type Tensor, tensor, zeros } from './index.js';
 
 const param = (values: number[] = [1, 2]) => new Parameter(tensor(values, { dtype: 'float32' }));
 
@@ -120,5 +120,38 @@ describe('Optimizer.stateDict/loadStateDict', () => {
     expectOptimError(() => sizes.loadStateDict(sd), "loaded state dict contains a parameter group that doesn't match the size of optimizer's group");
     expect(sizes.state.size).toBe(0);
     expect(sizes.paramGroups[0]!.lr).toBe(0.001);
+  });
+});
+
+describe('Optimizer hooks', () => {
+  it('runs global step hooks around every optimizer, until removed', () => {
+    const seen: string[] = [];
+    const pre = registerOptimizerStepPreHook((o) => seen.push(`pre ${o.constructor.name}`));
+    const post = registerOptimizerStepPostHook((o) => seen.push(`post ${o.stepCount}`));
+    try {
+      new SGD([param()]).step();
+      new Adam([param()]).step();
+    } finally {
+      pre.remove();
+      post.remove();
+    }
+    new SGD([param()]).step();
+    expect(seen).toEqual(['pre SGD', 'post 1', 'pre Adam', 'post 1']);
+  });
+
+  it('lets state-dict hooks observe and replace the dicts', () => {
+    const optimizer = new SGD([param()], { lr: 0.1 });
+    const order: string[] = [];
+    optimizer.registerStateDictPreHook(() => order.push('pre'));
+    optimizer.registerStateDictPostHook((_, sd) => {
+      order.push('post');
+      return { ...sd, param_groups: sd.param_groups.map((g) => ({ ...g, lr: 0.5 })) };
+    });
+    expect(optimizer.stateDict().param_groups[0]!['lr']).toBe(0.5);
+    optimizer.registerLoadStateDictPreHook((_, sd) => ({ ...sd, param_groups: sd.param_groups.map((g) => ({ ...g, lr: 0.25 })) }));
+    optimizer.registerLoadStateDictPostHook(() => order.push('loaded'));
+    optimizer.loadStateDict(optimizer.stateDict());
+    expect(optimizer.paramGroups[0]!.lr).toBe(0.25);
+    expect(order).toEqual(['pre', 'post', 'pre', 'post', 'loaded']);
   });
 });

@@ -28,6 +28,28 @@ export const required: unique symbol = Symbol('required');
 /** A step hook; a pre-hook runs before `step`, a post-hook after. */
 export type StepHook = (optimizer: Optimizer) => void;
 
+/** Runs before `stateDict()` builds the dict. */
+export type StateDictPreHook = (optimizer: Optimizer) => void;
+/** Runs on the dict `stateDict()` built; may return a replacement. */
+export type StateDictPostHook = (optimizer: Optimizer, stateDict: OptimizerStateDict) => OptimizerStateDict | void;
+/** Runs on the dict given to `loadStateDict()` before it is loaded; may return a replacement. */
+export type LoadStateDictPreHook = (optimizer: Optimizer, stateDict: OptimizerStateDict) => OptimizerStateDict | void;
+/** Runs after `loadStateDict()` has loaded. */
+export type LoadStateDictPostHook = (optimizer: Optimizer) => void;
+
+const globalPreHooks: StepHook[] = [];
+const globalPostHooks: StepHook[] = [];
+
+/** Registers a hook run before every optimizer's `step()` (PyTorch's `register_optimizer_step_pre_hook`). */
+export function registerOptimizerStepPreHook(hook: StepHook): RemovableHandle {
+  return addHook(globalPreHooks, hook);
+}
+
+/** Registers a hook run after every optimizer's `step()` (PyTorch's `register_optimizer_step_post_hook`). */
+export function registerOptimizerStepPostHook(hook: StepHook): RemovableHandle {
+  return addHook(globalPostHooks, hook);
+}
+
 /** Runs `fn` without recording gradients and returns its value: updates must not reach the tape. */
 function untracked<T>(fn: () => T): T {
   return noGrad(fn);
@@ -51,6 +73,10 @@ export abstract class Optimizer<H extends Hyperparameters = Hyperparameters> {
   stepCount = 0;
   #preHooks: StepHook[] = [];
   #postHooks: StepHook[] = [];
+  #stateDictPreHooks: StateDictPreHook[] = [];
+  #stateDictPostHooks: StateDictPostHook[] = [];
+  #loadPreHooks: LoadStateDictPreHook[] = [];
+  #loadPostHooks: LoadStateDictPostHook[] = [];
 
   constructor(params: Iterable<Tensor> | Iterable<ParamGroupInput<H>>, defaults: H) {
     if (params instanceof RawTensor) {
@@ -119,7 +145,8 @@ export abstract class Optimizer<H extends Hyperparameters = Hyperparameters> {
    * loss is returned. Parameters without a gradient are skipped and get no state.
    */
   step(closure?: () => number | RawTensor): number | null {
-    for (const hook of this.#preHooks) hook(this as unknown as Optimizer);
+    const self = this as unknown as Optimizer;
+    for (const hook of [...globalPreHooks, ...this.#preHooks]) hook(self);
     let loss: number | null = null;
     if (closure !== undefined) {
       const value = enableGrad(closure);
@@ -129,7 +156,7 @@ export abstract class Optimizer<H extends Hyperparameters = Hyperparameters> {
       for (const group of this.paramGroups) this.updateGroup(group);
     });
     this.stepCount++;
-    for (const hook of this.#postHooks) hook(this as unknown as Optimizer);
+    for (const hook of [...this.#postHooks, ...globalPostHooks]) hook(self);
     return loss;
   }
 
@@ -154,12 +181,40 @@ export abstract class Optimizer<H extends Hyperparameters = Hyperparameters> {
     return addHook(this.#postHooks, hook);
   }
 
+  /** Registers a hook run before `stateDict()` builds the dict. */
+  registerStateDictPreHook(hook: StateDictPreHook): RemovableHandle {
+    return addHook(this.#stateDictPreHooks, hook);
+  }
+
+  /** Registers a hook run on the dict `stateDict()` built; it may return a replacement. */
+  registerStateDictPostHook(hook: StateDictPostHook): RemovableHandle {
+    return addHook(this.#stateDictPostHooks, hook);
+  }
+
+  /** Registers a hook run on a dict before `loadStateDict()` loads it; it may return a replacement. */
+  registerLoadStateDictPreHook(hook: LoadStateDictPreHook): RemovableHandle {
+    return addHook(this.#loadPreHooks, hook);
+  }
+
+  /** Registers a hook run after `loadStateDict()` has loaded. */
+  registerLoadStateDictPostHook(hook: LoadStateDictPostHook): RemovableHandle {
+    return addHook(this.#loadPostHooks, hook);
+  }
+
   /**
    * PyTorch's `state_dict()`: `state` keyed by parameter index (numbered in order of first
    * appearance across groups), `param_groups` with snake_case hyperparameters and `params` as
    * index lists, written last. Tensors are the live state tensors, as in PyTorch.
    */
   stateDict(): OptimizerStateDict {
+    const self = this as unknown as Optimizer;
+    for (const hook of this.#stateDictPreHooks) hook(self);
+    let result = this.buildStateDict();
+    for (const hook of this.#stateDictPostHooks) result = hook(self, result) ?? result;
+    return result;
+  }
+
+  private buildStateDict(): OptimizerStateDict {
     const index = new Map<Tensor, number>();
     const paramGroups = this.paramGroups.map((group) => {
       const out: Record<string, unknown> = {};
@@ -184,6 +239,13 @@ export abstract class Optimizer<H extends Hyperparameters = Hyperparameters> {
    * deep-copied, so later steps never change the dict that was loaded. Saved hyperparameters win.
    */
   loadStateDict(stateDict: OptimizerStateDict): void {
+    const self = this as unknown as Optimizer;
+    for (const hook of this.#loadPreHooks) stateDict = hook(self, stateDict) ?? stateDict;
+    this.loadValidated(stateDict);
+    for (const hook of this.#loadPostHooks) hook(self);
+  }
+
+  private loadValidated(stateDict: OptimizerStateDict): void {
     const saved = stateDict.param_groups;
     if (!Array.isArray(saved) || saved.length !== this.paramGroups.length) {
       throw new OptimError('loaded state dict has a different number of parameter groups');

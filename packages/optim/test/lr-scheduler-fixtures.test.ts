@@ -52,8 +52,6 @@ function expectRelativelyClose(actual: number[], expected: number[], label: stri
 
 describe(`lr_scheduler.json (PyTorch ${fixture.torch})`, () => {
   for (const c of fixture.cases) {
-    // SWALR (torch.optim.swa_utils) belongs to the weight-averaging issue and is tested with it.
-    if (c.scheduler.name === 'SWALR') continue;
     it(`${c.scheduler.name}(${JSON.stringify(c.scheduler)}) matches PyTorch's lr and momentum`, () => {
       const p = new Parameter(zeros([2]));
       const optimizer = new SGD([p], { lr: c.optimizer.lr, momentum: c.optimizer.momentum });

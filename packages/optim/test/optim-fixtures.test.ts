@@ -10,12 +10,8 @@ function camelOptions(options: Record<string, unknown>): Record<string, unknown>
   return Object.fromEntries(Object.entries(options).map(([k, v]) => [k.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase()), v]));
 }
 
-/** The optimizers issue 10 covers (Adafactor, Muon) run in their own suite. */
-const LATER = new Set(['Adafactor', 'Muon']);
-
 describe('optim.json trajectories', () => {
   for (const c of cases) {
-    if (LATER.has(c.optimizer)) continue;
     const label = `${c.optimizer}(${JSON.stringify(c.options)})${c.param_groups ? ' with two param groups' : ''}`;
     it(label, () => {
       const Class = (optim as unknown as Record<string, new (params: unknown, options: unknown) => optim.Optimizer>)[c.optimizer];
