@@ -22,16 +22,27 @@ export interface AdadeltaOptions extends Record<string, unknown> {
  * `squareAvg` is v, `accDelta` is u.
  */
 export function adadeltaUpdate(param: FloatArray, grad: FloatArray, squareAvg: FloatArray, accDelta: FloatArray, o: AdadeltaOptions): void {
-  const { lr, rho, eps, weightDecay, maximize } = o;
-  // Δ is a float32 tensor in PyTorch, used twice: round it the same way.
-  const round = param instanceof Float32Array ? Math.fround : (x: number) => x;
-  for (let i = 0; i < param.length; i++) {
-    let g = maximize ? -grad[i]! : grad[i]!;
-    if (weightDecay !== 0) g += weightDecay * param[i]!;
-    squareAvg[i] = squareAvg[i]! * rho + (1 - rho) * g * g;
-    const delta = round((Math.sqrt(accDelta[i]! + eps) / Math.sqrt(squareAvg[i]! + eps)) * g);
-    accDelta[i] = accDelta[i]! * rho + (1 - rho) * delta * delta;
-    param[i] = param[i]! - lr * delta;
+  // In blocks, each reading the options again, so that V8 compiles it with full type feedback
+  // (see adamUpdate).
+  for (let start = 0; start < param.length; start += 16_384) {
+    const { lr, rho, eps, weightDecay } = o;
+    const maximize = Boolean(o.maximize);
+    // Stored values used again (v, and Δ, a float32 tensor in PyTorch) are rounded to the dtype
+    // by hand.
+    const single = param instanceof Float32Array;
+    for (let i = start; i < param.length && i < start + 16_384; i++) {
+      const x = param[i]!;
+      let g = maximize ? -grad[i]! : grad[i]!;
+      if (weightDecay !== 0) g += weightDecay * x;
+      const v1 = squareAvg[i]! * rho + (1 - rho) * g * g;
+      const v = single ? Math.fround(v1) : v1;
+      squareAvg[i] = v;
+      const u = accDelta[i]!;
+      const delta1 = (Math.sqrt(u + eps) / Math.sqrt(v + eps)) * g;
+      const delta = single ? Math.fround(delta1) : delta1;
+      accDelta[i] = u * rho + (1 - rho) * delta * delta;
+      param[i] = x - lr * delta;
+    }
   }
 }
 

@@ -19,15 +19,29 @@ export interface AdamaxOptions extends Record<string, unknown> {
  * ε goes inside the max (PyTorch's form), so u > 0 from the first step.
  */
 export function adamaxUpdate(param: FloatArray, grad: FloatArray, expAvg: FloatArray, expInf: FloatArray, t: number, o: AdamaxOptions): void {
-  const { lr, eps, weightDecay, maximize } = o;
-  const [beta1, beta2] = o.betas;
-  const clr = lr / (1 - beta1 ** t);
-  for (let i = 0; i < param.length; i++) {
-    let g = maximize ? -grad[i]! : grad[i]!;
-    if (weightDecay !== 0) g += weightDecay * param[i]!;
-    expAvg[i] = expAvg[i]! + (g - expAvg[i]!) * (1 - beta1);
-    expInf[i] = Math.max(expInf[i]! * beta2, Math.abs(g) + eps);
-    param[i] = param[i]! - (clr * expAvg[i]!) / expInf[i]!;
+  // In blocks, each reading the options again, so that V8 compiles it with full type feedback
+  // (see adamUpdate).
+  for (let start = 0; start < param.length; start += 16_384) {
+    const { lr, eps, weightDecay } = o;
+    const beta1 = o.betas[0];
+    const beta2 = o.betas[1];
+    const clr = lr / (1 - beta1 ** t);
+    const maximize = Boolean(o.maximize);
+    // Stored values used again are rounded to the arrays' dtype by hand.
+    const single = param instanceof Float32Array;
+    for (let i = start; i < param.length && i < start + 16_384; i++) {
+      const x = param[i]!;
+      let g = maximize ? -grad[i]! : grad[i]!;
+      if (weightDecay !== 0) g += weightDecay * x;
+      const m0 = expAvg[i]!;
+      const m1 = m0 + (g - m0) * (1 - beta1);
+      const m = single ? Math.fround(m1) : m1;
+      const u1 = Math.max(expInf[i]! * beta2, Math.abs(g) + eps);
+      const u = single ? Math.fround(u1) : u1;
+      expAvg[i] = m;
+      expInf[i] = u;
+      param[i] = x - (clr * m) / u;
+    }
   }
 }
 

@@ -25,18 +25,34 @@ export interface ASGDOptions extends Record<string, unknown> {
  * The average `ax` (a) is only kept; it never replaces the parameters.
  */
 export function asgdUpdate(param: FloatArray, grad: FloatArray, ax: FloatArray, eta: FloatArray, mu: FloatArray, t: number, o: ASGDOptions): void {
-  const { lr, lambd, alpha, t0, weightDecay, maximize } = o;
-  const step = eta[0]!;
-  const weight = mu[0]!;
-  const decay = 1 - lambd * step;
-  for (let i = 0; i < param.length; i++) {
-    let g = maximize ? -grad[i]! : grad[i]!;
-    if (weightDecay !== 0) g += weightDecay * param[i]!;
-    // Two in-place updates in PyTorch, each rounded to the parameter's dtype.
-    param[i] = param[i]! * decay;
-    param[i] = param[i]! - step * g;
-    ax[i] = weight !== 1 ? ax[i]! + (param[i]! - ax[i]!) * weight : param[i]!;
+  // In blocks, each reading the options again, so that V8 compiles it with full type feedback
+  // (see adamUpdate).
+  for (let start = 0; start < param.length; start += 16_384) {
+    const { lambd, weightDecay } = o;
+    const step = eta[0]!;
+    const weight = mu[0]!;
+    const decay = 1 - lambd * step;
+    const maximize = Boolean(o.maximize);
+    const averaging = weight !== 1;
+    // Stored values used again are rounded to the arrays' dtype by hand.
+    const single = param instanceof Float32Array;
+    for (let i = start; i < param.length && i < start + 16_384; i++) {
+      let g = maximize ? -grad[i]! : grad[i]!;
+      const x = param[i]!;
+      if (weightDecay !== 0) g += weightDecay * x;
+      // Two in-place updates in PyTorch, each rounded to the parameter's dtype.
+      const x1 = single ? Math.fround(x * decay) : x * decay;
+      const x2 = single ? Math.fround(x1 - step * g) : x1 - step * g;
+      param[i] = x2;
+      if (averaging) {
+        const a = ax[i]!;
+        ax[i] = a + (x2 - a) * weight;
+      } else {
+        ax[i] = x2;
+      }
+    }
   }
+  const { lr, lambd, alpha, t0 } = o;
   eta[0] = lr / (1 + lambd * lr * t) ** alpha;
   mu[0] = 1 / Math.max(1, t - t0);
 }

@@ -24,29 +24,49 @@ export interface NAdamOptions extends Record<string, unknown> {
  * θ ← θ − γ(1 − μₜ)/(1 − Π) · g/d − γμₜ₊₁/(1 − Π·μₜ₊₁) · m/d.
  */
 export function nadamUpdate(param: FloatArray, grad: FloatArray, expAvg: FloatArray, expAvgSq: FloatArray, muProduct: FloatArray, t: number, o: NAdamOptions): void {
-  const { lr, eps, weightDecay, momentumDecay, decoupledWeightDecay, maximize } = o;
-  const [beta1, beta2] = o.betas;
-  const bias2 = 1 - beta2 ** t;
-  const mu = beta1 * (1 - 0.5 * 0.96 ** (t * momentumDecay));
-  const muNext = beta1 * (1 - 0.5 * 0.96 ** ((t + 1) * momentumDecay));
-  muProduct[0] = muProduct[0]! * mu;
-  const product = muProduct[0]!;
-  const gradStep = (lr * (1 - mu)) / (1 - product);
-  const momentumStep = (lr * muNext) / (1 - product * muNext);
-  const decay = decoupledWeightDecay ? 1 - lr * weightDecay : 1;
-  for (let i = 0; i < param.length; i++) {
-    let g = maximize ? -grad[i]! : grad[i]!;
-    if (weightDecay !== 0) {
-      if (decoupledWeightDecay) param[i] = param[i]! * decay;
-      else g += weightDecay * param[i]!;
+  // In blocks, each reading the options again, so that V8 compiles it with full type feedback
+  // (see adamUpdate). There is always one block, as Π moves even without elements; Π is stored
+  // after the last.
+  let product = 0;
+  let start = 0;
+  do {
+    const { lr, eps, weightDecay, momentumDecay } = o;
+    const beta1 = o.betas[0];
+    const beta2 = o.betas[1];
+    // A multiply by 1/(1 − β₂ᵗ) where PyTorch divides saves a division per element (each costs
+    // about 1 ms per 1M); d moves by about an ulp of a double, below float32's resolution.
+    const bias2Inverse = 1 / (1 - beta2 ** t);
+    const mu = beta1 * (1 - 0.5 * 0.96 ** (t * momentumDecay));
+    const muNext = beta1 * (1 - 0.5 * 0.96 ** ((t + 1) * momentumDecay));
+    product = muProduct instanceof Float32Array ? Math.fround(muProduct[0]! * mu) : muProduct[0]! * mu;
+    const gradStep = (lr * (1 - mu)) / (1 - product);
+    const momentumStep = (lr * muNext) / (1 - product * muNext);
+    const decay = 1 - lr * weightDecay;
+    const maximize = Boolean(o.maximize);
+    const decoupled = weightDecay !== 0 && Boolean(o.decoupledWeightDecay);
+    const coupled = weightDecay !== 0 && !decoupled;
+    // Stored values used again are rounded to the arrays' dtype by hand.
+    const single = param instanceof Float32Array;
+    for (let i = start; i < param.length && i < start + 16_384; i++) {
+      let g = maximize ? -grad[i]! : grad[i]!;
+      let x = param[i]!;
+      if (decoupled) x = single ? Math.fround(x * decay) : x * decay;
+      else if (coupled) g += weightDecay * x;
+      const m0 = expAvg[i]!;
+      const m1 = m0 + (g - m0) * (1 - beta1);
+      const m = single ? Math.fround(m1) : m1;
+      const v1 = expAvgSq[i]! * beta2 + (1 - beta2) * g * g;
+      const v = single ? Math.fround(v1) : v1;
+      expAvg[i] = m;
+      expAvgSq[i] = v;
+      const denom = Math.sqrt(v * bias2Inverse) + eps;
+      // Two in-place updates in PyTorch, each rounded to the parameter's dtype.
+      const x1 = x - (gradStep * g) / denom;
+      param[i] = (single ? Math.fround(x1) : x1) - (momentumStep * m) / denom;
     }
-    expAvg[i] = expAvg[i]! + (g - expAvg[i]!) * (1 - beta1);
-    expAvgSq[i] = expAvgSq[i]! * beta2 + (1 - beta2) * g * g;
-    const denom = Math.sqrt(expAvgSq[i]! / bias2) + eps;
-    // Two in-place updates in PyTorch, each rounded to the parameter's dtype.
-    param[i] = param[i]! - (gradStep * g) / denom;
-    param[i] = param[i]! - (momentumStep * expAvg[i]!) / denom;
-  }
+    start += 16_384;
+  } while (start < param.length);
+  muProduct[0] = product;
 }
 
 /**

@@ -22,27 +22,41 @@ export interface RAdamOptions extends Record<string, unknown> {
  * otherwise (the variance is not yet tractable) θ ← θ − γ·m̂.
  */
 export function radamUpdate(param: FloatArray, grad: FloatArray, expAvg: FloatArray, expAvgSq: FloatArray, t: number, o: RAdamOptions): void {
-  const { lr, eps, weightDecay, decoupledWeightDecay, maximize } = o;
-  const [beta1, beta2] = o.betas;
-  const bias1 = 1 - beta1 ** t;
-  const bias2 = 1 - beta2 ** t;
-  const rhoInf = 2 / (1 - beta2) - 1;
-  const rhoT = rhoInf - (2 * t * beta2 ** t) / bias2;
-  const rectified = rhoT > 5;
-  const rect = rectified ? Math.sqrt(((rhoT - 4) * (rhoT - 2) * rhoInf) / ((rhoInf - 4) * (rhoInf - 2) * rhoT)) : 0;
-  const bias2Sqrt = Math.sqrt(bias2);
-  const decay = decoupledWeightDecay ? 1 - lr * weightDecay : 1;
-  for (let i = 0; i < param.length; i++) {
-    let g = maximize ? -grad[i]! : grad[i]!;
-    if (weightDecay !== 0) {
-      if (decoupledWeightDecay) param[i] = param[i]! * decay;
-      else g += weightDecay * param[i]!;
+  // In blocks, each reading the options again, so that V8 compiles it with full type feedback
+  // (see adamUpdate).
+  for (let start = 0; start < param.length; start += 16_384) {
+    const { lr, eps, weightDecay } = o;
+    const beta1 = o.betas[0];
+    const beta2 = o.betas[1];
+    const bias1 = 1 - beta1 ** t;
+    const bias2 = 1 - beta2 ** t;
+    const rhoInf = 2 / (1 - beta2) - 1;
+    const rhoT = rhoInf - (2 * t * beta2 ** t) / bias2;
+    const rectified = rhoT > 5;
+    const rect = rectified ? Math.sqrt(((rhoT - 4) * (rhoT - 2) * rhoInf) / ((rhoInf - 4) * (rhoInf - 2) * rhoT)) : 0;
+    const bias2Sqrt = Math.sqrt(bias2);
+    const decay = 1 - lr * weightDecay;
+    const maximize = Boolean(o.maximize);
+    const decoupled = weightDecay !== 0 && Boolean(o.decoupledWeightDecay);
+    const coupled = weightDecay !== 0 && !decoupled;
+    // Stored values used again are rounded to the arrays' dtype by hand.
+    const single = param instanceof Float32Array;
+    for (let i = start; i < param.length && i < start + 16_384; i++) {
+      let g = maximize ? -grad[i]! : grad[i]!;
+      let x = param[i]!;
+      if (decoupled) x = single ? Math.fround(x * decay) : x * decay;
+      else if (coupled) g += weightDecay * x;
+      const m0 = expAvg[i]!;
+      const m1 = m0 + (g - m0) * (1 - beta1);
+      const m = single ? Math.fround(m1) : m1;
+      const v1 = expAvgSq[i]! * beta2 + (1 - beta2) * g * g;
+      const v = single ? Math.fround(v1) : v1;
+      expAvg[i] = m;
+      expAvgSq[i] = v;
+      const corrected = m / bias1;
+      if (rectified) param[i] = x - ((corrected * lr * bias2Sqrt) / (Math.sqrt(v) + eps)) * rect;
+      else param[i] = x - corrected * lr;
     }
-    expAvg[i] = expAvg[i]! + (g - expAvg[i]!) * (1 - beta1);
-    expAvgSq[i] = expAvgSq[i]! * beta2 + (1 - beta2) * g * g;
-    const corrected = expAvg[i]! / bias1;
-    if (rectified) param[i] = param[i]! - ((corrected * lr * bias2Sqrt) / (Math.sqrt(expAvgSq[i]!) + eps)) * rect;
-    else param[i] = param[i]! - corrected * lr;
   }
 }
 

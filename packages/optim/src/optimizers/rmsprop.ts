@@ -24,26 +24,40 @@ export interface RMSpropOptions extends Record<string, unknown> {
  * `gradAvg` (ḡ) is null unless centered, `buffer` (b) null unless momentum > 0.
  */
 export function rmspropUpdate(param: FloatArray, grad: FloatArray, squareAvg: FloatArray, gradAvg: FloatArray | null, buffer: FloatArray | null, o: RMSpropOptions): void {
-  const { lr, momentum, alpha, eps, weightDecay, maximize } = o;
-  const round = squareAvg instanceof Float32Array ? Math.fround : (x: number) => x;
-  for (let i = 0; i < param.length; i++) {
-    let g = maximize ? -grad[i]! : grad[i]!;
-    if (weightDecay !== 0) g += weightDecay * param[i]!;
-    squareAvg[i] = squareAvg[i]! * alpha + (1 - alpha) * g * g;
-    let avg: number;
-    if (gradAvg !== null) {
-      gradAvg[i] = gradAvg[i]! + (g - gradAvg[i]!) * (1 - alpha);
-      // The variance cancels: round its terms to the state's precision, as PyTorch's kernels do.
-      const mean = gradAvg[i]!;
-      avg = Math.sqrt(round(squareAvg[i]! - round(mean * mean))) + eps;
-    } else {
-      avg = Math.sqrt(squareAvg[i]!) + eps;
-    }
-    if (buffer !== null) {
-      buffer[i] = buffer[i]! * momentum + g / avg;
-      param[i] = param[i]! - lr * buffer[i]!;
-    } else {
-      param[i] = param[i]! - (lr * g) / avg;
+  // In blocks, each reading the options again, so that V8 compiles it with full type feedback
+  // (see adamUpdate).
+  for (let start = 0; start < param.length; start += 16_384) {
+    const { lr, momentum, alpha, eps, weightDecay } = o;
+    const maximize = Boolean(o.maximize);
+    // Stored values used again are rounded to the state's dtype by hand.
+    const single = squareAvg instanceof Float32Array;
+    for (let i = start; i < param.length && i < start + 16_384; i++) {
+      const x = param[i]!;
+      let g = maximize ? -grad[i]! : grad[i]!;
+      if (weightDecay !== 0) g += weightDecay * x;
+      const v1 = squareAvg[i]! * alpha + (1 - alpha) * g * g;
+      const v = single ? Math.fround(v1) : v1;
+      squareAvg[i] = v;
+      let avg: number;
+      if (gradAvg !== null) {
+        const mean0 = gradAvg[i]!;
+        const mean1 = mean0 + (g - mean0) * (1 - alpha);
+        const mean = single ? Math.fround(mean1) : mean1;
+        gradAvg[i] = mean;
+        // The variance cancels: round its terms to the state's precision, as PyTorch's kernels do.
+        const variance = single ? Math.fround(v - Math.fround(mean * mean)) : v - mean * mean;
+        avg = Math.sqrt(variance) + eps;
+      } else {
+        avg = Math.sqrt(v) + eps;
+      }
+      if (buffer !== null) {
+        const b1 = buffer[i]! * momentum + g / avg;
+        const b = single ? Math.fround(b1) : b1;
+        buffer[i] = b;
+        param[i] = x - lr * b;
+      } else {
+        param[i] = x - (lr * g) / avg;
+      }
     }
   }
 }

@@ -24,20 +24,29 @@ export interface RpropOptions extends Record<string, unknown> {
  * neither grows nor shrinks its step size. `stepSize` is Δ, `prev` is g_prev.
  */
 export function rpropUpdate(param: FloatArray, grad: FloatArray, prev: FloatArray, stepSize: FloatArray, o: RpropOptions): void {
-  const { maximize } = o;
-  const single = param instanceof Float32Array;
-  // PyTorch multiplies by the factors, and compares, in the tensors' dtype.
-  const round = single ? Math.fround : (x: number) => x;
-  const [etaMinus, etaPlus] = o.etas.map(round) as [number, number];
-  const [low, high] = o.stepSizes;
-  for (let i = 0; i < param.length; i++) {
-    let g = maximize ? -grad[i]! : grad[i]!;
-    const product = round(g * prev[i]!);
-    const factor = product > 0 ? etaPlus : product < 0 ? etaMinus : product === 0 ? 1 : NaN;
-    stepSize[i] = Math.min(Math.max(stepSize[i]! * factor, low), high);
-    if (factor === etaMinus) g = 0;
-    param[i] = param[i]! - Math.sign(g) * stepSize[i]!;
-    prev[i] = g;
+  // In blocks, each reading the options again, so that V8 compiles it with full type feedback
+  // (see adamUpdate).
+  for (let start = 0; start < param.length; start += 16_384) {
+    const maximize = Boolean(o.maximize);
+    // PyTorch multiplies by the factors, and compares, in the tensors' dtype.
+    const single = param instanceof Float32Array;
+    const [etaMinus, etaPlus] = single ? [Math.fround(o.etas[0]), Math.fround(o.etas[1])] : o.etas;
+    const low = o.stepSizes[0];
+    const high = o.stepSizes[1];
+    for (let i = start; i < param.length && i < start + 16_384; i++) {
+      let g = maximize ? -grad[i]! : grad[i]!;
+      const product = single ? Math.fround(g * prev[i]!) : g * prev[i]!;
+      const factor = product > 0 ? etaPlus : product < 0 ? etaMinus : product === 0 ? 1 : NaN;
+      const size1 = Math.min(Math.max(stepSize[i]! * factor, low), high);
+      const size = single ? Math.fround(size1) : size1;
+      stepSize[i] = size;
+      if (factor === etaMinus) g = 0;
+      // Math.sign(g) without branching on the sign, which mispredicts on noisy gradients; `|| g`
+      // keeps Math.sign's ±0 and NaN.
+      const sign = Number(g > 0) - Number(g < 0) || g;
+      param[i] = param[i]! - sign * size;
+      prev[i] = g;
+    }
   }
 }
 
