@@ -6,6 +6,7 @@
 export * from '@torchlet/autograd';
 export { Module, type StateDict, type LoadResult, type ForwardHook, type ForwardPreHook } from './module.js';
 export { Parameter } from './parameter.js';
+export { addHook } from './hooks.js';
 export { ModuleError } from './nn-error.js';
 export * from './modules/container.js';
 export * from './modules/linear.js';

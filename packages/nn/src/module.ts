@@ -1,4 +1,5 @@
 import { type DType, InvalidArgumentError, noGrad, RawTensor, type RemovableHandle, Tensor, formatShape } from '@torchlet/autograd';
+import { addHook } from './hooks.js';
 import { ModuleError } from './nn-error.js';
 import { Parameter } from './parameter.js';
 
@@ -347,12 +348,3 @@ function describe(value: unknown): string {
   return typeof value;
 }
 
-function addHook<H>(list: H[], hook: H): RemovableHandle {
-  list.push(hook);
-  return {
-    remove: () => {
-      const i = list.indexOf(hook);
-      if (i >= 0) list.splice(i, 1);
-    },
-  };
-}

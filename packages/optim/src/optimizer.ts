@@ -1,4 +1,4 @@
-import { enableGrad, isFloatingPoint, noGrad, RawTensor, type RemovableHandle, Tensor } from '@torchlet/nn';
+import { addHook, enableGrad, isFloatingPoint, noGrad, RawTensor, type RemovableHandle, Tensor } from '@torchlet/nn';
 import { toCamelCase, toSnakeCase } from './names.js';
 import { OptimError } from './optim-error.js';
 
@@ -316,12 +316,3 @@ function plainValue(value: unknown): unknown {
   return Array.isArray(value) ? [...value] : value;
 }
 
-function addHook<H>(list: H[], hook: H): RemovableHandle {
-  list.push(hook);
-  return {
-    remove: () => {
-      const i = list.indexOf(hook);
-      if (i >= 0) list.splice(i, 1);
-    },
-  };
-}

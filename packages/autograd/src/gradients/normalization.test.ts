@@ -1,22 +1,9 @@
 import { assertClose, fromRecord } from '@torchlet/tensor/testing';
 import { describe, expect, it } from 'vitest';
-import { opCases } from '../../test/fixtures.js';
+import { expectFixture } from '../../test/fixtures.js';
 import { seededInputs } from '../../test/inputs.js';
 import * as A from '../index.js';
 import { gradcheck, gradgradcheck } from '../testing.js';
-
-/** Runs the ops.json case `call`: its output, and the gradients of sum(output · R). */
-function expectFixture(call: string, run: (inputs: Record<string, A.Tensor>) => A.Tensor): void {
-  const testCase = opCases.find((c) => c.call === call);
-  expect(testCase, call).toBeDefined();
-  const inputs = Object.fromEntries(
-    Object.entries(testCase!.inputs).map(([name, record]) => [name, A.fromRaw(fromRecord(record), { requiresGrad: name in testCase!.grads })]),
-  );
-  const out = run(inputs);
-  assertClose(out, testCase!.output);
-  out.mul(A.fromRaw(fromRecord(testCase!.R))).sum().backward();
-  for (const [name, expected] of Object.entries(testCase!.grads)) assertClose(inputs[name]!.grad!, expected);
-}
 
 /** `x` with its last two dims' strides swapped: a non-contiguous leaf. */
 function transposedLeaf(x: A.Tensor): A.Tensor {

@@ -1,6 +1,6 @@
 import type { Tensor } from '@torchlet/nn';
 import { Optimizer, type ParamGroup, type ParamGroupInput } from '../optimizer.js';
-import { checkBetas, checkNonNegative, type FloatArray, gradData, incrementStep, paramData, stateData, stepTensor, zerosLikeParam } from './common.js';
+import { decaySetup, type FloatArray, gradData, incrementStep, paramData, stateData, stepTensor, validateAdam, zerosLikeParam } from './common.js';
 
 /** Adam's hyperparameters (PyTorch's names in camelCase). */
 export interface AdamOptions extends Record<string, unknown> {
@@ -37,11 +37,7 @@ export function adamUpdate(param: FloatArray, grad: FloatArray, expAvg: FloatArr
     // A multiply by 1/√(1 − β₂ᵗ) where PyTorch divides saves a division per element (each costs
     // about 1 ms per 1M); the step moves by about an ulp of a double, below float32's resolution.
     const bias2SqrtInverse = 1 / Math.sqrt(1 - beta2 ** t);
-    const decay = 1 - lr * weightDecay;
-    // Booleans, so the loop branches on them without converting them each time.
-    const maximize = Boolean(o.maximize);
-    const decoupled = weightDecay !== 0 && Boolean(o.decoupledWeightDecay);
-    const coupled = weightDecay !== 0 && !decoupled;
+    const { decay, maximize, decoupled, coupled } = decaySetup(o);
     // Each element is read once; a value that is stored and used again is rounded to the arrays'
     // dtype by hand, as reading it back would.
     const single = param instanceof Float32Array;
@@ -65,14 +61,6 @@ export function adamUpdate(param: FloatArray, grad: FloatArray, expAvg: FloatArr
       param[i] = x - (stepSize * m) / (Math.sqrt(v) * bias2SqrtInverse + eps);
     }
   }
-}
-
-/** Checks Adam-family options with PyTorch's messages. */
-export function validateAdam(group: AdamOptions): void {
-  checkNonNegative('learning rate', group.lr);
-  checkNonNegative('epsilon value', group.eps);
-  checkBetas(group.betas);
-  checkNonNegative('weight_decay value', group.weightDecay);
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { Tensor } from '@torchlet/nn';
 import { Optimizer, type ParamGroup, type ParamGroupInput } from '../optimizer.js';
-import { checkBetas, checkNonNegative, type FloatArray, gradData, incrementStep, paramData, stateData, stepTensor, zerosLikeParam } from './common.js';
+import { type FloatArray, gradData, incrementStep, paramData, stateData, stepTensor, validateAdam, zerosLikeParam } from './common.js';
 
 /** Adamax's hyperparameters (PyTorch's names in camelCase). */
 export interface AdamaxOptions extends Record<string, unknown> {
@@ -61,10 +61,7 @@ export class Adamax extends Optimizer<AdamaxOptions> {
   }
 
   protected override validate(group: AdamaxOptions): void {
-    checkNonNegative('learning rate', group.lr);
-    checkNonNegative('epsilon value', group.eps);
-    checkBetas(group.betas);
-    checkNonNegative('weight_decay value', group.weightDecay);
+    validateAdam(group);
   }
 
   protected updateGroup(group: ParamGroup<AdamaxOptions>): void {

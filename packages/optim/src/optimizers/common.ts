@@ -64,3 +64,22 @@ export function checkBetas(betas: unknown): void {
     if (typeof beta !== 'number' || !(beta >= 0 && beta < 1)) throw new OptimError(`Invalid beta parameter at index ${i}: ${String(beta)}`);
   });
 }
+
+/** Checks Adam-family options (lr, eps, betas, weight decay) with PyTorch's messages. */
+export function validateAdam(group: { lr: number; eps: number; betas: unknown; weightDecay: number }): void {
+  checkNonNegative('learning rate', group.lr);
+  checkNonNegative('epsilon value', group.eps);
+  checkBetas(group.betas);
+  checkNonNegative('weight_decay value', group.weightDecay);
+}
+
+/**
+ * The Adam family's per-block weight-decay set-up: `decay` = 1 − γλ for the decoupled form
+ * θ ← θ(1 − γλ), `coupled` for the L2 term g ← g + λθ (neither when λ = 0), and `maximize`.
+ * Booleans, so the update loops branch on them without converting them each time.
+ */
+export function decaySetup(o: { lr: number; weightDecay: number; maximize: boolean; decoupledWeightDecay: boolean }): { decay: number; maximize: boolean; decoupled: boolean; coupled: boolean } {
+  const { lr, weightDecay } = o;
+  const decoupled = weightDecay !== 0 && Boolean(o.decoupledWeightDecay);
+  return { decay: 1 - lr * weightDecay, maximize: Boolean(o.maximize), decoupled, coupled: weightDecay !== 0 && !decoupled };
+}

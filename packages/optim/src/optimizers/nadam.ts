@@ -1,6 +1,6 @@
 import { scalarTensor, type Tensor } from '@torchlet/nn';
 import { Optimizer, type ParamGroup, type ParamGroupInput, type ParamState } from '../optimizer.js';
-import { checkBetas, checkNonNegative, type FloatArray, gradData, incrementStep, paramData, stateData, stepTensor, zerosLikeParam } from './common.js';
+import { checkNonNegative, decaySetup, type FloatArray, gradData, incrementStep, paramData, stateData, stepTensor, validateAdam, zerosLikeParam } from './common.js';
 
 /** NAdam's hyperparameters (PyTorch's names in camelCase). */
 export interface NAdamOptions extends Record<string, unknown> {
@@ -41,10 +41,7 @@ export function nadamUpdate(param: FloatArray, grad: FloatArray, expAvg: FloatAr
     product = muProduct instanceof Float32Array ? Math.fround(muProduct[0]! * mu) : muProduct[0]! * mu;
     const gradStep = (lr * (1 - mu)) / (1 - product);
     const momentumStep = (lr * muNext) / (1 - product * muNext);
-    const decay = 1 - lr * weightDecay;
-    const maximize = Boolean(o.maximize);
-    const decoupled = weightDecay !== 0 && Boolean(o.decoupledWeightDecay);
-    const coupled = weightDecay !== 0 && !decoupled;
+    const { decay, maximize, decoupled, coupled } = decaySetup(o);
     // Stored values used again are rounded to the arrays' dtype by hand.
     const single = param instanceof Float32Array;
     for (let i = start; i < param.length && i < start + 16_384; i++) {
@@ -85,10 +82,7 @@ export class NAdam extends Optimizer<NAdamOptions> {
   }
 
   protected override validate(group: NAdamOptions): void {
-    checkNonNegative('learning rate', group.lr);
-    checkNonNegative('epsilon value', group.eps);
-    checkBetas(group.betas);
-    checkNonNegative('weight_decay value', group.weightDecay);
+    validateAdam(group);
     checkNonNegative('momentum_decay value', group.momentumDecay);
   }
 

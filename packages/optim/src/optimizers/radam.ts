@@ -1,6 +1,6 @@
 import type { Tensor } from '@torchlet/nn';
 import { Optimizer, type ParamGroup, type ParamGroupInput } from '../optimizer.js';
-import { checkBetas, checkNonNegative, type FloatArray, gradData, incrementStep, paramData, stateData, stepTensor, zerosLikeParam } from './common.js';
+import { decaySetup, type FloatArray, gradData, incrementStep, paramData, stateData, stepTensor, validateAdam, zerosLikeParam } from './common.js';
 
 /** RAdam's hyperparameters (PyTorch's names in camelCase). */
 export interface RAdamOptions extends Record<string, unknown> {
@@ -35,10 +35,7 @@ export function radamUpdate(param: FloatArray, grad: FloatArray, expAvg: FloatAr
     const rectified = rhoT > 5;
     const rect = rectified ? Math.sqrt(((rhoT - 4) * (rhoT - 2) * rhoInf) / ((rhoInf - 4) * (rhoInf - 2) * rhoT)) : 0;
     const bias2Sqrt = Math.sqrt(bias2);
-    const decay = 1 - lr * weightDecay;
-    const maximize = Boolean(o.maximize);
-    const decoupled = weightDecay !== 0 && Boolean(o.decoupledWeightDecay);
-    const coupled = weightDecay !== 0 && !decoupled;
+    const { decay, maximize, decoupled, coupled } = decaySetup(o);
     // Stored values used again are rounded to the arrays' dtype by hand.
     const single = param instanceof Float32Array;
     for (let i = start; i < param.length && i < start + 16_384; i++) {
@@ -77,10 +74,7 @@ export class RAdam extends Optimizer<RAdamOptions> {
   }
 
   protected override validate(group: RAdamOptions): void {
-    checkNonNegative('learning rate', group.lr);
-    checkNonNegative('epsilon value', group.eps);
-    checkBetas(group.betas);
-    checkNonNegative('weight_decay value', group.weightDecay);
+    validateAdam(group);
   }
 
   protected updateGroup(group: ParamGroup<RAdamOptions>): void {
