@@ -1,11 +1,12 @@
 /**
- * Benchmarks @torchlet/tensor's matmul and conv2d and @torchlet/optim's optimizer steps against
- * TensorFlow.js's CPU backend and prints a Markdown table; with `--write`, also rewrites docs/performance.md. Run with `pnpm bench` at the repo root.
+ * Benchmarks @torchlet/tensor's matmul and conv2d (on each of its backends) and @torchlet/optim's
+ * optimizer steps against TensorFlow.js's CPU backend and prints a Markdown table; with `--write`,
+ * also rewrites docs/performance.md. Run with `pnpm bench` at the repo root.
  */
 import { writeFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
-import { conv2d, matmul, Tensor } from '@torchlet/tensor';
+import { type BackendName, conv2d, matmul, Tensor, useBackend } from '@torchlet/tensor';
 import { maxDifference, randomData } from './data.js';
 import { timeMedian } from './measure.js';
 import { MismatchError } from './mismatch-error.js';
@@ -14,7 +15,10 @@ import { describeMachine, formatTable, performanceDoc, progress, type Row } from
 
 const MATMUL_SIZES = [128, 256, 512, 1024];
 
-function matmulRow(n: number): Row {
+/** The torchlet backends each GEMM-based case runs on, slowest first. */
+const BACKENDS: readonly BackendName[] = ['js', 'wasm'];
+
+function matmulRows(n: number): Row[] {
   const aData = randomData(n * n, n);
   const bData = randomData(n * n, n + 1);
   const a = Tensor.fromData(aData, [n, n], 'float32');
@@ -27,17 +31,21 @@ function matmulRow(n: number): Row {
     c.dispose();
     return values;
   };
-  const difference = maxDifference(matmul(a, b).storage.data, tfjsRun());
-  if (difference > 1e-3 * Math.sqrt(n)) throw new MismatchError(`matmul ${n}: torchlet and tfjs differ by ${difference}`);
-  const torchlet = timeMedian(() => matmul(a, b));
+  const expected = tfjsRun();
   const tfjs = timeMedian(tfjsRun);
   ta.dispose();
   tb.dispose();
-  progress(`matmul ${n}: torchlet ${torchlet.ms.toFixed(2)} ms (${torchlet.runs} runs), tfjs ${tfjs.ms.toFixed(2)} ms (${tfjs.runs} runs)`);
-  return { name: `matmul ${n}×${n} @ ${n}×${n}, f32`, unit: 'gflops', flops: 2 * n ** 3, torchlet: torchlet.ms, tfjs: tfjs.ms };
+  return BACKENDS.map((backend): Row => {
+    useBackend(backend);
+    const difference = maxDifference(matmul(a, b).storage.data, expected);
+    if (difference > 1e-3 * Math.sqrt(n)) throw new MismatchError(`matmul ${n} (${backend}): torchlet and tfjs differ by ${difference}`);
+    const torchlet = timeMedian(() => matmul(a, b));
+    progress(`matmul ${n} (${backend}): torchlet ${torchlet.ms.toFixed(2)} ms (${torchlet.runs} runs), tfjs ${tfjs.ms.toFixed(2)} ms (${tfjs.runs} runs)`);
+    return { name: `matmul ${n}×${n} @ ${n}×${n}, f32`, backend, unit: 'gflops', flops: 2 * n ** 3, torchlet: torchlet.ms, tfjs: tfjs.ms };
+  });
 }
 
-function conv2dRow(): Row {
+function conv2dRows(): Row[] {
   const [batch, inChannels, outChannels, size, kernel] = [32, 3, 16, 32, 3];
   const name = `conv2d [${batch},${inChannels},${size},${size}] * [${outChannels},${inChannels},${kernel},${kernel}] + bias, padding 1, f32`;
   const inputData = randomData(batch * inChannels * size * size, 7);
@@ -54,34 +62,38 @@ function conv2dRow(): Row {
     y.dispose();
   });
 
-  let torchlet: number | string;
-  try {
-    const input = Tensor.fromData(inputData, [batch, inChannels, size, size], 'float32');
-    const weight = Tensor.fromData(weightData, [outChannels, inChannels, kernel, kernel], 'float32');
-    const bias = Tensor.fromData(biasData, [outChannels], 'float32');
-    const run = () => conv2d(input, weight, bias, { padding: 1 });
-    const expected = tf.transpose(tfjsRun(), [0, 3, 1, 2]);
-    const difference = maxDifference(run().toTypedArray(), expected.dataSync());
-    expected.dispose();
-    if (difference > 1e-4) throw new MismatchError(`torchlet and tfjs differ by ${difference}`);
-    torchlet = timeMedian(run).ms;
-    progress(`conv2d: torchlet ${torchlet.toFixed(2)} ms, tfjs ${tfjsTiming.ms.toFixed(2)} ms`);
-  } catch (error) {
-    // conv2d is written alongside this bench; until it works the row says why instead of failing.
-    torchlet = `not measured: conv2d failed (${error instanceof Error ? error.message : String(error)})`;
-    progress(`conv2d: ${torchlet}`);
-  }
+  const rows = BACKENDS.map((backend): Row => {
+    let torchlet: number | string;
+    try {
+      useBackend(backend);
+      const input = Tensor.fromData(inputData, [batch, inChannels, size, size], 'float32');
+      const weight = Tensor.fromData(weightData, [outChannels, inChannels, kernel, kernel], 'float32');
+      const bias = Tensor.fromData(biasData, [outChannels], 'float32');
+      const run = () => conv2d(input, weight, bias, { padding: 1 });
+      const expected = tf.transpose(tfjsRun(), [0, 3, 1, 2]);
+      const difference = maxDifference(run().toTypedArray(), expected.dataSync());
+      expected.dispose();
+      if (difference > 1e-4) throw new MismatchError(`torchlet and tfjs differ by ${difference}`);
+      torchlet = timeMedian(run).ms;
+      progress(`conv2d (${backend}): torchlet ${torchlet.toFixed(2)} ms, tfjs ${tfjsTiming.ms.toFixed(2)} ms`);
+    } catch (error) {
+      // A failing backend's row says why instead of failing the whole run.
+      torchlet = `not measured: conv2d failed (${error instanceof Error ? error.message : String(error)})`;
+      progress(`conv2d (${backend}): ${torchlet}`);
+    }
+    return { name, backend, unit: 'ms', torchlet, tfjs: tfjsTiming.ms };
+  });
   tx.dispose();
   tw.dispose();
   tb.dispose();
-  return { name, unit: 'ms', torchlet, tfjs: tfjsTiming.ms };
+  return rows;
 }
 
 async function main(): Promise<void> {
   tf.enableProdMode();
   await tf.setBackend('cpu');
   await tf.ready();
-  const rows = [...MATMUL_SIZES.map(matmulRow), conv2dRow(), ...optimizerRows()];
+  const rows = [...MATMUL_SIZES.flatMap(matmulRows), ...conv2dRows(), ...optimizerRows()];
   const table = formatTable(rows);
   const machine = describeMachine();
   process.stdout.write(`\n${table}\n\n${machine}\n`);

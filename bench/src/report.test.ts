@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { describeMachine, formatTable, performanceDoc, type Row, speedRatio } from './report.js';
 
-const matmulRow: Row = { name: 'matmul 512', unit: 'gflops', flops: 2 * 512 ** 3, torchlet: 50, tfjs: 200 };
+const matmulRow: Row = { name: 'matmul 512', backend: 'wasm', unit: 'gflops', flops: 2 * 512 ** 3, torchlet: 50, tfjs: 200 };
 
 describe('speedRatio', () => {
   it('is tfjs time over torchlet time', () => {
@@ -14,13 +14,13 @@ describe('speedRatio', () => {
 });
 
 describe('formatTable', () => {
-  it('shows GFLOP/s with the time for matmul rows and the time for ms rows', () => {
+  it('shows the backend, GFLOP/s with the time for matmul rows and the time for ms rows', () => {
     const table = formatTable([matmulRow, { name: 'conv2d', unit: 'ms', torchlet: 7.5, tfjs: 'not measured: missing' }]);
     expect(table.split('\n')).toEqual([
-      '| benchmark | torchlet | tfjs (cpu backend) | torchlet speed ÷ tfjs speed |',
-      '| --- | --- | --- | --- |',
-      '| matmul 512 | 5.37 GFLOP/s (50.0 ms) | 1.34 GFLOP/s (200 ms) | 4.00× |',
-      '| conv2d | 7.50 ms | not measured: missing | — |',
+      '| benchmark | torchlet backend | torchlet | tfjs (cpu backend) | torchlet speed ÷ tfjs speed |',
+      '| --- | --- | --- | --- | --- |',
+      '| matmul 512 | wasm | 5.37 GFLOP/s (50.0 ms) | 1.34 GFLOP/s (200 ms) | 4.00× |',
+      '| conv2d | — | 7.50 ms | not measured: missing | — |',
     ]);
   });
 });

@@ -11,6 +11,8 @@ export function progress(message: string): void {
 export interface Row {
   /** What was computed, e.g. `matmul 512×512 f32`. */
   name: string;
+  /** The torchlet backend (`'js'`, `'wasm'`) for cases that run its kernels; absent for the others. */
+  backend?: string;
   /** `'gflops'` rows show GFLOP/s (higher is better) and the time; `'ms'` rows show the time only. */
   unit: 'gflops' | 'ms';
   /** Floating-point operations of one run, for `'gflops'` rows. */
@@ -36,9 +38,12 @@ export function speedRatio(row: Row): string {
 
 /** The rows as a Markdown table. */
 export function formatTable(rows: readonly Row[]): string {
-  const lines = ['| benchmark | torchlet | tfjs (cpu backend) | torchlet speed ÷ tfjs speed |', '| --- | --- | --- | --- |'];
+  const lines = [
+    '| benchmark | torchlet backend | torchlet | tfjs (cpu backend) | torchlet speed ÷ tfjs speed |',
+    '| --- | --- | --- | --- | --- |',
+  ];
   for (const row of rows) {
-    lines.push(`| ${row.name} | ${formatCell(row, row.torchlet)} | ${formatCell(row, row.tfjs)} | ${speedRatio(row)} |`);
+    lines.push(`| ${row.name} | ${row.backend ?? '—'} | ${formatCell(row, row.torchlet)} | ${formatCell(row, row.tfjs)} | ${speedRatio(row)} |`);
   }
   return lines.join('\n');
 }
@@ -64,12 +69,14 @@ export function describeMachine(date: Date = new Date()): string {
 export function performanceDoc(table: string, machine: string): string {
   return `# Performance
 
-How fast \`@torchlet/tensor\`'s pure-TypeScript kernels and \`@torchlet/optim\`'s optimizer steps
-are, next to the same work in [TensorFlow.js](https://www.tensorflow.org/js) 4.22 with its
-pure-JavaScript CPU backend (\`@tensorflow/tfjs-backend-cpu\`), on one machine and one thread.
-Both run in the same Node process, on float32 data. This file is written by the benchmark: run
+How fast \`@torchlet/tensor\`'s kernels and \`@torchlet/optim\`'s optimizer steps are, next to the
+same work in [TensorFlow.js](https://www.tensorflow.org/js) 4.22 with its pure-JavaScript CPU
+backend (\`@tensorflow/tfjs-backend-cpu\`), on one machine and one thread. Both run in the same
+Node process, on float32 data. Cases built on the matrix product (matmul, conv2d) run once on each
+torchlet backend: \`js\` (pure TypeScript) and \`wasm\` (WebAssembly SIMD, the default wherever
+it is supported; see [tensor.md](tensor.md#backends)). This file is written by the benchmark: run
 \`pnpm bench\` at the root (or \`pnpm --filter @torchlet/bench bench\`) to measure again and
-rewrite it; it takes under a minute.
+rewrite it; it takes about a minute.
 
 ## Results
 
@@ -87,7 +94,7 @@ ${machine}
 - A run includes allocating the output and, for tfjs, reading it back with \`dataSync()\` and
   disposing it: the work a caller waits for. Inputs are created once, outside the timing.
 - matmul: two random n×n float32 matrices, \`matmul(a, b)\` against \`tf.matMul(a, b)\`;
-  GFLOP/s counts 2n³ operations.
+  GFLOP/s counts 2n³ operations. tfjs is timed once per size; both backends' rows show that time.
 - conv2d: batch 32, 3 → 16 channels, 32×32 images, 3×3 kernel, padding 1, stride 1, with bias:
   \`conv2d(x, w, b, { padding: 1 })\` on NCHW data against \`tf.fused.conv2d\` (\`pad: 'same'\`) on
   NHWC data, tfjs's native layout. Both results are compared before timing.
@@ -116,14 +123,30 @@ ${machine}
 
 ## Why the matmul is fast
 
-\`packages/tensor/src/kernels/gemm.ts\` is a Goto-style blocked GEMM: B is packed in blocks of
-256 rows × 2048 columns and A in blocks of 128 × 256, each into a reused contiguous
-\`Float64Array\` laid out in 4-wide panels, so the inner loop reads both operands sequentially
-whatever their strides (transposed views cost nothing extra). A 4×4 micro-kernel keeps sixteen
-accumulators in local variables (registers) across the 256-deep block, and writes C once per
-block. Packing to float64 converts float32 inputs once per block instead of in the inner loop and
-sums products in double precision. Matrix-vector shapes (m or n = 1) skip packing. Wider tiles
-(4×8, 8×4) and unrolling measured no faster: V8 gives JavaScript no SIMD and sixteen registers,
-and each typed-array load carries a bounds check; see the file for details.
+Both backends compute C = A·B as Goto and van de Geijn's blocked GEMM ("Anatomy of
+High-Performance Matrix Multiplication", 2008): B is packed in blocks of 256 rows by up to 2048
+(js) or 4096 (wasm) columns, A in blocks of 128 rows by 256, each into a reused contiguous buffer
+laid out in thin panels, so the innermost loop reads both operands sequentially whatever their
+strides (transposed views cost nothing extra), and a small tile of C stays in registers across
+the 256-deep block. Matrix-vector shapes (m or n = 1) skip packing on both backends: the matrix is
+read in place, as dot products along its rows or, on wasm, sixteen outputs at a time down its
+columns.
+
+- **wasm** (\`packages/tensor/scripts/build-wasm.mjs\`, which generates
+  \`src/backend/wasm/gemm.wat\`): the tile is 2 rows × 16 columns in eight \`f32x4\` accumulators;
+  each step loads four vectors of the B panel and splats two values of the A panel, then does
+  eight multiplies and eight adds (no FMA: WebAssembly's fused multiply-add is in relaxed SIMD,
+  not in Node 20). That shape measured fastest on V8: 4×8 ran at about 50 GFLOP/s and 8×4 at 24
+  (a \`v128.load32_splat\` costs more than a plain load), while 3×16, 2×20 and 1×32 need more than
+  V8's fifteen allocatable vector registers and spill, and unrolling the depth loop made V8 spill
+  too. Packing copies whole vectors when a panel's lines are adjacent in memory (row-major B,
+  transposed A) and transposes 4×4 blocks with shuffles when its depth is (row-major A,
+  transposed B). Operands are first copied into the module's memory at memcpy speed, about 2% of a
+  1024×1024 product.
+- **js** (\`packages/tensor/src/kernels/gemm.ts\`): the tile is 4×4, sixteen scalar accumulators in
+  local variables, and the panels are \`Float64Array\`s, so float32 inputs are converted once per
+  block and products are summed in double precision. Wider tiles (4×8, 8×4) and unrolling measured
+  no faster: V8 gives JavaScript no SIMD and sixteen registers, and each typed-array load carries
+  a bounds check; see the file for details.
 `;
 }
