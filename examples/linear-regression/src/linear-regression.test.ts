@@ -1,6 +1,6 @@
 import { manualSeed } from '@torchlet/optim';
 import { describe, expect, it } from 'vitest';
-import { fit, makeData, TRUE_BIAS, TRUE_WEIGHTS } from './linear-regression.js';
+import { fitLinear, makeData, TRUE_BIAS, TRUE_WEIGHTS } from './linear-regression.js';
 
 describe('makeData', () => {
   it('draws the same points for the same seed', () => {
@@ -20,10 +20,10 @@ describe('makeData', () => {
   });
 });
 
-describe('fit', () => {
+describe('fitLinear', () => {
   it('recovers the weights and bias to within 0.05', () => {
     manualSeed(0);
-    const { weights, bias, losses } = fit();
+    const { weights, bias, losses } = fitLinear();
     weights.forEach((w, i) => expect(Math.abs(w - TRUE_WEIGHTS[i]!)).toBeLessThan(0.05));
     expect(Math.abs(bias - TRUE_BIAS)).toBeLessThan(0.05);
     // The noise has variance 0.01, so that is where the error bottoms out.

@@ -12,7 +12,7 @@ export function makeData(n: number, noise: number, seed: number): { x: Tensor; y
   return { x, y };
 }
 
-/** What {@link fit} returns. */
+/** What {@link fitLinear} returns. */
 export interface FitResult {
   model: Linear;
   weights: number[];
@@ -25,7 +25,7 @@ export interface FitResult {
  * Fits `Linear(3, 1)` by full-batch SGD with momentum on the mean squared error. The layer's
  * initial weights come from the default generator, so seed it first (`manualSeed`).
  */
-export function fit(options: { n?: number; noise?: number; seed?: number; epochs?: number; lr?: number; momentum?: number; log?: (line: string) => void } = {}): FitResult {
+export function fitLinear(options: { n?: number; noise?: number; seed?: number; epochs?: number; lr?: number; momentum?: number; log?: (line: string) => void } = {}): FitResult {
   const { n = 256, noise = 0.1, seed = 0, epochs = 100, lr = 0.05, momentum = 0.9, log } = options;
   const { x, y } = makeData(n, noise, seed);
   const model = new Linear(3, 1);
