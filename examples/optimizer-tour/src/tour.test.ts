@@ -1,6 +1,6 @@
-import { Parameter, SGD, type Tensor, tensor } from '@torchlet/optim';
+import { load, Parameter, save, SGD, type Tensor, tensor } from '@torchlet/serialize';
 import { describe, expect, it } from 'vitest';
-import { basics, compareOptimizers, momentumTrace, stateDictFromJson, stateDictRoundTrip, stateDictToJson, tour, weightDecayDemo } from './tour.js';
+import { basics, compareOptimizers, momentumTrace, stateDictRoundTrip, tour, weightDecayDemo } from './tour.js';
 
 describe('basics', () => {
   it('subtracts lr · grad = 1 from every element', () => {
@@ -34,12 +34,12 @@ describe('stateDictRoundTrip', () => {
     expect(sameNextStep).toBe(true);
   });
 
-  it('round-trips tensors through JSON with their dtype, shape and values', () => {
+  it('round-trips the state dict through a .pt file with dtypes, shapes and values', () => {
     const p = new Parameter(tensor([[1, 2], [3, 4]], { dtype: 'float32' }));
     const optimizer = new SGD([p], { lr: 0.1, momentum: 0.9 });
     p.grad = tensor([[0.1, 0.2], [0.3, 0.4]], { dtype: 'float32' });
     optimizer.step();
-    const loaded = stateDictFromJson(stateDictToJson(optimizer.stateDict()));
+    const loaded = load(save(optimizer.stateDict())) as ReturnType<SGD['stateDict']>;
     const buffer = loaded.state[0]!['momentum_buffer'] as Tensor;
     expect(buffer.dtype).toBe('float32');
     expect(buffer.shape).toEqual([2, 2]);

@@ -1,5 +1,7 @@
 import {
   Adadelta,
+  loadCheckpoint,
+  saveCheckpoint,
   Adagrad,
   Adam,
   Adamax,
@@ -11,7 +13,6 @@ import {
   NAdam,
   ones,
   type Optimizer,
-  type OptimizerStateDict,
   Parameter,
   RAdam,
   randn,
@@ -22,7 +23,7 @@ import {
   SparseAdam,
   type Tensor,
   tensor,
-} from '@torchlet/optim';
+} from '@torchlet/serialize';
 
 /** One step of the tour: a heading and what it printed. */
 export interface TourStep {
@@ -41,25 +42,6 @@ export function format(value: unknown): string {
     return `{${Object.entries(value).map(([key, v]) => `${key}: ${format(v)}`).join(', ')}}`;
   }
   return String(value);
-}
-
-/**
- * An optimizer state dict as JSON text: tensors become `{dtype, data}` with nested arrays. A
- * stand-in for saving a checkpoint until @torchlet/serialize writes `.pt` files.
- */
-export function stateDictToJson(stateDict: OptimizerStateDict): string {
-  return JSON.stringify(stateDict, (_key, value: unknown) => (value instanceof RawTensor ? { dtype: value.dtype, data: value.tolist() } : value));
-}
-
-/** The inverse of {@link stateDictToJson}: every `{dtype, data}` becomes a tensor again. */
-export function stateDictFromJson(text: string): OptimizerStateDict {
-  return JSON.parse(text, (_key, value: unknown) => {
-    if (value !== null && typeof value === 'object' && 'dtype' in value && 'data' in value) {
-      const { dtype, data } = value as { dtype: Tensor['dtype']; data: Parameters<typeof tensor>[0] };
-      return tensor(data, { dtype });
-    }
-    return value;
-  }) as OptimizerStateDict;
 }
 
 /**
@@ -92,7 +74,10 @@ export function basics(): { steps: TourStep[]; weight: Parameter; weight2: Param
   return { steps, weight, weight2, optimizer };
 }
 
-/** A step of SGD with momentum, then its state dict saved as JSON and loaded into a fresh `SGD({ lr: 0.2 })`. */
+/**
+ * A step of SGD with momentum, then its state saved with `saveCheckpoint` (a `.pt` file's bytes,
+ * which `torch.load` reads) and restored into a fresh `SGD({ lr: 0.2 })` with `loadCheckpoint`.
+ */
 export function stateDictRoundTrip(): { steps: TourStep[]; loadedLr: number; loadedMomentum: number; sameNextStep: boolean } {
   const weight = new Parameter(tensor([[1, 2], [3, 4]], { dtype: 'float32' }));
   const optimizer = new SGD([weight], { lr: 0.1, momentum: 0.9 });
@@ -100,12 +85,12 @@ export function stateDictRoundTrip(): { steps: TourStep[]; loadedLr: number; loa
   optimizer.step();
   // The state dict holds the live buffers (as in PyTorch), so print and save it now, before they move on.
   const printed = format(optimizer.stateDict());
-  const saved = stateDictToJson(optimizer.stateDict());
+  const saved = saveCheckpoint({ optimizer, epoch: 1 });
 
   // The same weight values in a new optimizer whose lr differs: loading wins over the constructor.
   const copy = new Parameter(weight.detach().clone());
   const fresh = new SGD([copy], { lr: 0.2 });
-  fresh.loadStateDict(stateDictFromJson(saved));
+  const { epoch } = loadCheckpoint(saved, { optimizer: fresh });
   const loadedLr = fresh.paramGroups[0]!.lr;
   const loadedMomentum = fresh.paramGroups[0]!.momentum;
 
@@ -118,7 +103,7 @@ export function stateDictRoundTrip(): { steps: TourStep[]; loadedLr: number; loa
 
   const steps: TourStep[] = [
     { title: 'new SGD([weight], { lr: 0.1, momentum: 0.9 }), one step; optimizer.stateDict()', lines: [printed] },
-    { title: 'saved as JSON (tensors as nested arrays)', lines: [saved] },
+    { title: 'saveCheckpoint({ optimizer, epoch: 1 }): the bytes of a .pt file torch.load reads', lines: [`${saved.length} bytes, starting ${JSON.stringify(String.fromCharCode(...saved.subarray(0, 2)))} (a zip archive); loadCheckpoint gives back epoch ${String(epoch)}`] },
     {
       title: 'loaded into new SGD([copy], { lr: 0.2 }): the saved options win',
       lines: [`fresh.paramGroups[0].lr = ${loadedLr}, momentum = ${loadedMomentum}`, `next step agrees with the original optimizer: ${sameNextStep}`],
