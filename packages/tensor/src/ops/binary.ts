@@ -1,7 +1,7 @@
 import { type DType, isFloatingPoint, isIntegral } from '../dtype.js';
 import { DTypeError, InvalidArgumentError } from '../errors/index.js';
 import { Tensor } from '../tensor.js';
-import { mapBinary, mapBinaryInPlace, mapTernary, mapTernaryInPlace, type Operand, resultType } from './map.js';
+import { mapArithmetic, mapArithmeticInPlace, mapBinary, mapBinaryInPlace, mapTernary, mapTernaryInPlace, type Operand, resultType } from './map.js';
 
 function isBool(v: Operand): boolean {
   return v instanceof Tensor ? v.dtype === 'bool' : typeof v === 'boolean';
@@ -14,7 +14,7 @@ function floatResult(dtype: DType): DType {
 /** a + alpha·b, broadcast. */
 export function add(a: Operand, b: Operand, options: { alpha?: number } = {}): Tensor {
   const alpha = options.alpha ?? 1;
-  return mapBinary('add', a, b, resultType(a, b), alpha === 1 ? (x, y) => x + y : (x, y) => x + alpha * y);
+  return mapArithmetic('add', a, b, resultType(a, b), alpha, alpha === 1 ? (x, y) => x + y : (x, y) => x + alpha * y);
 }
 
 /** a − alpha·b, broadcast. */
@@ -23,12 +23,12 @@ export function sub(a: Operand, b: Operand, options: { alpha?: number } = {}): T
     throw new DTypeError('sub: subtraction, the `-` operator, with two bool tensors is not supported; use logicalXor instead');
   }
   const alpha = options.alpha ?? 1;
-  return mapBinary('sub', a, b, resultType(a, b), alpha === 1 ? (x, y) => x - y : (x, y) => x - alpha * y);
+  return mapArithmetic('sub', a, b, resultType(a, b), alpha, alpha === 1 ? (x, y) => x - y : (x, y) => x - alpha * y);
 }
 
 /** a·b, broadcast. */
 export function mul(a: Operand, b: Operand): Tensor {
-  return mapBinary('mul', a, b, resultType(a, b), (x, y) => x * y);
+  return mapArithmetic('mul', a, b, resultType(a, b), 1, (x, y) => x * y);
 }
 
 /** Options of {@link div}: `'trunc'` and `'floor'` round the quotient and keep integer dtypes. */
@@ -40,7 +40,7 @@ export interface DivOptions {
 export function div(a: Operand, b: Operand, options: DivOptions = {}): Tensor {
   const common = resultType(a, b);
   const mode = options.roundingMode ?? null;
-  if (mode === null) return mapBinary('div', a, b, floatResult(common), (x, y) => x / y);
+  if (mode === null) return mapArithmetic('div', a, b, floatResult(common), 1, (x, y) => x / y);
   if (mode !== 'trunc' && mode !== 'floor') {
     throw new InvalidArgumentError(`div: roundingMode must be null, 'trunc' or 'floor', got ${JSON.stringify(mode)}`);
   }
@@ -165,24 +165,24 @@ export function lerp(a: Tensor, end: Operand, weight: Operand): Tensor {
 /** `x += alpha·other` in place. */
 export function add_(x: Tensor, other: Operand, options: { alpha?: number } = {}): Tensor {
   const alpha = options.alpha ?? 1;
-  return mapBinaryInPlace('add_', x, other, alpha === 1 ? (v, y) => v + y : (v, y) => v + alpha * y);
+  return mapArithmeticInPlace('add', x, other, alpha, alpha === 1 ? (v, y) => v + y : (v, y) => v + alpha * y);
 }
 
 /** `x −= alpha·other` in place. */
 export function sub_(x: Tensor, other: Operand, options: { alpha?: number } = {}): Tensor {
   const alpha = options.alpha ?? 1;
-  return mapBinaryInPlace('sub_', x, other, alpha === 1 ? (v, y) => v - y : (v, y) => v - alpha * y);
+  return mapArithmeticInPlace('sub', x, other, alpha, alpha === 1 ? (v, y) => v - y : (v, y) => v - alpha * y);
 }
 
 /** `x *= other` in place. */
 export function mul_(x: Tensor, other: Operand): Tensor {
-  return mapBinaryInPlace('mul_', x, other, (v, y) => v * y);
+  return mapArithmeticInPlace('mul', x, other, 1, (v, y) => v * y);
 }
 
 /** `x /= other` in place (true division: x must be floating point). */
 export function div_(x: Tensor, other: Operand): Tensor {
   if (!isFloatingPoint(x.dtype)) throw new DTypeError(`div_: result type float32 can't be cast to the desired output type ${x.dtype}`);
-  return mapBinaryInPlace('div_', x, other, (v, y) => v / y);
+  return mapArithmeticInPlace('div', x, other, 1, (v, y) => v / y);
 }
 
 /** `x = x^exponent` in place. */
