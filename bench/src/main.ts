@@ -6,19 +6,22 @@
 import { writeFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
+import '@tensorflow/tfjs-backend-wasm';
 import { type BackendName, conv2d, matmul, Tensor, useBackend } from '@torchlet/tensor';
 import { maxDifference, randomData } from './data.js';
 import { timeMedian } from './measure.js';
 import { MismatchError } from './mismatch-error.js';
 import { optimizerRows } from './optimizers.js';
 import { describeMachine, formatTable, performanceDoc, progress, type Row } from './report.js';
+import { initTfjsWasm, onTfjsBackend } from './tfjs-wasm.js';
+import { elementwiseRows, trainingStepRows } from './training.js';
 
 const MATMUL_SIZES = [128, 256, 512, 1024];
 
 /** The torchlet backends each GEMM-based case runs on, slowest first. */
 const BACKENDS: readonly BackendName[] = ['js', 'wasm'];
 
-function matmulRows(n: number): Row[] {
+async function matmulRows(n: number, wasmReady: string | null): Promise<Row[]> {
   const aData = randomData(n * n, n);
   const bData = randomData(n * n, n + 1);
   const a = Tensor.fromData(aData, [n, n], 'float32');
@@ -35,13 +38,32 @@ function matmulRows(n: number): Row[] {
   const tfjs = timeMedian(tfjsRun);
   ta.dispose();
   tb.dispose();
+  // The same product on tfjs's WASM backend, from tensors created there.
+  const tfjsWasm =
+    wasmReady ??
+    (await onTfjsBackend('wasm', () => {
+      const wa = tf.tensor2d(aData, [n, n], 'float32');
+      const wb = tf.tensor2d(bData, [n, n], 'float32');
+      const run = (): Float32Array => {
+        const c = tf.matMul(wa, wb);
+        const values = c.dataSync() as Float32Array;
+        c.dispose();
+        return values;
+      };
+      const difference = maxDifference(run(), expected);
+      if (difference > 1e-3 * Math.sqrt(n)) throw new MismatchError(`matmul ${n}: tfjs cpu and wasm differ by ${difference}`);
+      const ms = timeMedian(run).ms;
+      wa.dispose();
+      wb.dispose();
+      return ms;
+    }));
   return BACKENDS.map((backend): Row => {
     useBackend(backend);
     const difference = maxDifference(matmul(a, b).storage.data, expected);
     if (difference > 1e-3 * Math.sqrt(n)) throw new MismatchError(`matmul ${n} (${backend}): torchlet and tfjs differ by ${difference}`);
     const torchlet = timeMedian(() => matmul(a, b));
-    progress(`matmul ${n} (${backend}): torchlet ${torchlet.ms.toFixed(2)} ms (${torchlet.runs} runs), tfjs ${tfjs.ms.toFixed(2)} ms (${tfjs.runs} runs)`);
-    return { name: `matmul ${n}×${n} @ ${n}×${n}, f32`, backend, unit: 'gflops', flops: 2 * n ** 3, torchlet: torchlet.ms, tfjs: tfjs.ms };
+    progress(`matmul ${n} (${backend}): torchlet ${torchlet.ms.toFixed(2)} ms (${torchlet.runs} runs), tfjs ${tfjs.ms.toFixed(2)} ms (${tfjs.runs} runs), tfjs wasm ${typeof tfjsWasm === 'number' ? `${tfjsWasm.toFixed(2)} ms` : tfjsWasm}`);
+    return { name: `matmul ${n}×${n} @ ${n}×${n}, f32`, backend, unit: 'gflops', flops: 2 * n ** 3, torchlet: torchlet.ms, tfjs: tfjs.ms, tfjsWasm };
   });
 }
 
@@ -93,7 +115,14 @@ async function main(): Promise<void> {
   tf.enableProdMode();
   await tf.setBackend('cpu');
   await tf.ready();
-  const rows = [...MATMUL_SIZES.flatMap(matmulRows), ...conv2dRows(), ...optimizerRows()];
+  const wasmReady = await initTfjsWasm();
+  if (wasmReady !== null) progress(wasmReady);
+  const rows: Row[] = [];
+  for (const n of MATMUL_SIZES) rows.push(...(await matmulRows(n, wasmReady)));
+  rows.push(...conv2dRows());
+  rows.push(...(await trainingStepRows(wasmReady)));
+  rows.push(...(await elementwiseRows(wasmReady)));
+  rows.push(...optimizerRows());
   const table = formatTable(rows);
   const machine = describeMachine();
   process.stdout.write(`\n${table}\n\n${machine}\n`);

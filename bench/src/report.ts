@@ -19,8 +19,10 @@ export interface Row {
   flops?: number;
   /** Median ms of one torchlet run, or a message saying why it is missing. */
   torchlet: number | string;
-  /** Median ms of one tfjs run, or a message saying why it is missing. */
+  /** Median ms of one tfjs run (CPU backend), or a message saying why it is missing. */
   tfjs: number | string;
+  /** Median ms of one run on tfjs's WASM backend, or why it is missing; absent: not run there. */
+  tfjsWasm?: number | string;
 }
 
 function formatCell(row: Row, ms: number | string): string {
@@ -30,20 +32,24 @@ function formatCell(row: Row, ms: number | string): string {
   return `${(row.flops / (ms * 1e6)).toFixed(2)} GFLOP/s (${time} ms)`;
 }
 
-/** How many times faster torchlet is than tfjs (> 1: torchlet faster), or `—` when a side is missing. */
-export function speedRatio(row: Row): string {
-  if (typeof row.torchlet === 'string' || typeof row.tfjs === 'string') return '—';
-  return `${(row.tfjs / row.torchlet).toFixed(2)}×`;
+/**
+ * How many times faster torchlet is than tfjs (> 1: torchlet faster), against `other` (by default
+ * the CPU backend's time), or `—` when a side is missing.
+ */
+export function speedRatio(row: Row, other: number | string | undefined = row.tfjs): string {
+  if (typeof row.torchlet === 'string' || typeof other !== 'number') return '—';
+  return `${(other / row.torchlet).toFixed(2)}×`;
 }
 
 /** The rows as a Markdown table. */
 export function formatTable(rows: readonly Row[]): string {
   const lines = [
-    '| benchmark | torchlet backend | torchlet | tfjs (cpu backend) | torchlet speed ÷ tfjs speed |',
-    '| --- | --- | --- | --- | --- |',
+    '| benchmark | torchlet backend | torchlet | tfjs (cpu backend) | tfjs (wasm backend) | torchlet speed ÷ tfjs cpu speed | torchlet speed ÷ tfjs wasm speed |',
+    '| --- | --- | --- | --- | --- | --- | --- |',
   ];
   for (const row of rows) {
-    lines.push(`| ${row.name} | ${row.backend ?? '—'} | ${formatCell(row, row.torchlet)} | ${formatCell(row, row.tfjs)} | ${speedRatio(row)} |`);
+    const wasm = row.tfjsWasm === undefined ? '—' : formatCell(row, row.tfjsWasm);
+    lines.push(`| ${row.name} | ${row.backend ?? '—'} | ${formatCell(row, row.torchlet)} | ${formatCell(row, row.tfjs)} | ${wasm} | ${speedRatio(row)} | ${speedRatio(row, row.tfjsWasm ?? '—')} |`);
   }
   return lines.join('\n');
 }
