@@ -7,6 +7,8 @@ import { type Tensor, ones, tensor, zeros } from '@torchlet/autograd';
 
 /** y = x·scale + shift, with a persistent and a non-persistent buffer. */
 class Affine extends Module {
+  /** Registered with registerBuffer, which TypeScript cannot see. */
+  declare readonly count: Tensor;
   scale: Parameter;
   shift: Parameter | null;
   constructor(features: number, bias = true) {

@@ -1,4 +1,4 @@
-import { Adam, CosineAnnealingLR, functional as F, Linear, LRScheduler, manualSeed, Module, type Optimizer, RawTensor, ReLU, SchedulerStateDict, Sequential, SGD, StepLR, Tensor, randn } from '@torchlet/optim';
+import { Adam, CosineAnnealingLR, functional as F, Linear, LRScheduler, manualSeed, Module, type Optimizer, RawTensor, ReLU, type SchedulerStateDict, Sequential, SGD, StepLR, Tensor, randn } from '@torchlet/optim';
 import { describe, expect, it } from 'vitest';
 import { CheckpointError } from './checkpoint-error.js';
 import { checkpointOf, restoreCheckpoint } from './checkpoint-state.js';

@@ -91,7 +91,7 @@ for (const directory of DIRECTORIES) {
       expect(optimizer.state.size).toBe(6);
       const entry = manifest.files['model_state.pt']!;
       model.eval();
-      assertClose(model.call(fromRecord(entry.eval_input!)) as Tensor, entry.eval_output!, { rtol: 1e-5, atol: 1e-6 });
+      assertClose(model.call(Tensor.wrap(fromRecord(entry.eval_input!))) as Tensor, entry.eval_output!, { rtol: 1e-5, atol: 1e-6 });
     });
   });
 }

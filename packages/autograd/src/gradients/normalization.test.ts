@@ -1,4 +1,4 @@
-import { assertClose, fromRecord } from '@torchlet/tensor/testing';
+import { assertClose } from '@torchlet/tensor/testing';
 import { describe, expect, it } from 'vitest';
 import { expectFixture } from '../../test/fixtures.js';
 import { seededInputs } from '../../test/inputs.js';

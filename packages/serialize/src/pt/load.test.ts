@@ -116,7 +116,7 @@ describe('load', () => {
     expectCheckpointError(() => load(archive(pickleOf('ctorch._utils\n_rebuild_tensor\n(K', 1, 'K', 0, ')', ')', 't', 'R'))), 'a tensor needs (storage, offset, size, stride), got (int, int, tuple, tuple)');
     expectCheckpointError(() => load(archive(pickleOf('ctorch._utils\n_rebuild_parameter\n(K', 1, 0x88, '}t', 'R'))), 'a parameter needs (tensor, requires_grad, backward_hooks)');
     expectCheckpointError(() => load(archive(pickleOf(tensorPickle('IntStorage', '0', 1, 0, [1], [1], true)), { 0: new Uint8Array(4) })), 'a int32 tensor cannot require grad');
-    expectCheckpointError(() => load(archive(pickleOf(str('storage'), 'Q')), storages), "persistent id must be ('storage', torch.<Type>Storage, key, location, numel), got str");
+    expectCheckpointError(() => load(archive(pickleOf(str('storage'), 'Q'), storages)), "persistent id must be ('storage', torch.<Type>Storage, key, location, numel), got str");
   });
 
   it('refuses missing roots, versions and byte orders', () => {

@@ -253,7 +253,7 @@ describe('norm', () => {
     expect(norm(x, Infinity, 1).tolist()).toEqual([4, 1]);
     expect(norm(x, -Infinity, 1).tolist()).toEqual([3, 0]);
     expect(norm(x, 0, 1).tolist()).toEqual([2, 1]);
-    expect(norm(x, 3, 1, { keepdim: true }).tolist()[0]).toEqual([Math.cbrt(91)]);
+    expect((norm(x, 3, 1, { keepdim: true }).tolist() as number[][])[0]).toEqual([Math.cbrt(91)]);
   });
 
   it("treats 'fro' as the 2-norm", () => expect(norm(x, 'fro', [0, 1]).item()).toBeCloseTo(Math.sqrt(26), 12));
