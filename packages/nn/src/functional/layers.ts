@@ -5,7 +5,7 @@
  * bilinear and dropout are composed from primitive ops.
  */
 import * as ops from '@torchlet/autograd';
-import { formatShape, type RawTensor, ShapeError, type Tensor } from '@torchlet/autograd';
+import { type Conv1dOptions, type Conv2dOptions, type ConvTranspose2dOptions, formatShape, type RawTensor, ShapeError, type Tensor } from '@torchlet/autograd';
 import { checkDropoutProbability, normalizePaddingIdx } from '../arguments.js';
 
 // ---- Linear -------------------------------------------------------------------------------------
@@ -66,36 +66,8 @@ export function bilinear(input1: Tensor, input2: Tensor, weight: Tensor, bias?: 
 
 // ---- Convolution --------------------------------------------------------------------------------
 
-/** Options of {@link conv2d}: one number for both spatial dims or `[height, width]`. */
-export interface Conv2dOptions {
-  /** Step between output positions (default 1). */
-  stride?: number | readonly [number, number];
-  /** Zeros on both sides (default 0), `'valid'` (none) or `'same'` (output as large as the input; stride 1). */
-  padding?: number | readonly [number, number] | 'valid' | 'same';
-  /** Spacing between kernel taps (default 1). */
-  dilation?: number | readonly [number, number];
-  /** Split channels into this many independent convolutions (default 1). */
-  groups?: number;
-}
-
-/** Options of {@link conv1d}, as {@link Conv2dOptions} for one spatial dim. */
-export interface Conv1dOptions {
-  stride?: number | readonly [number];
-  padding?: number | readonly [number] | 'valid' | 'same';
-  dilation?: number | readonly [number];
-  groups?: number;
-}
-
-/** Options of {@link convTranspose2d}. */
-export interface ConvTranspose2dOptions {
-  stride?: number | readonly [number, number];
-  /** Rows and columns removed from both sides of the output (default 0). */
-  padding?: number | readonly [number, number];
-  /** Extra rows and columns at the end of the output, each smaller than stride or dilation (default 0). */
-  outputPadding?: number | readonly [number, number];
-  groups?: number;
-  dilation?: number | readonly [number, number];
-}
+// The convolution options are the tensor layer's own, re-exported by autograd.
+export type { Conv1dOptions, Conv2dOptions, ConvTranspose2dOptions } from '@torchlet/autograd';
 
 /**
  * 1-d convolution (cross-correlation) of [N, C, L] (or [C, L]) with `weight` [O, C/groups, k].
