@@ -1,4 +1,4 @@
-/** Benchmark inputs, and the checks that torchlet and tfjs computed the same thing before timing. */
+/** The seeded inputs every framework builds, and the measures of agreement that verify.ts applies. */
 
 /** Deterministic float32 values in [-1, 1). */
 export function randomData(length: number, seed: number): Float32Array {

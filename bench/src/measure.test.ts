@@ -15,10 +15,17 @@ describe('median', () => {
 describe('timeMedian', () => {
   it('runs the warm-up plus between minRuns and maxRuns timed runs', () => {
     let calls = 0;
-    const timing = timeMedian(() => calls++, { warmup: 2, minRuns: 3, maxRuns: 5, budgetMs: 0 });
+    const timing = timeMedian(() => calls++, { warmup: 2, minRuns: 3, maxRuns: 3, budgetMs: 60_000 });
     expect(timing.runs).toBe(3);
     expect(calls).toBe(5);
     expect(timing.ms).toBeGreaterThanOrEqual(0);
+  });
+
+  it('cuts the warm-up to one run once the budget is spent, and then runs minRuns', () => {
+    let calls = 0;
+    const timing = timeMedian(() => calls++, { warmup: 5, minRuns: 3, maxRuns: 5, budgetMs: 0 });
+    expect(timing.runs).toBe(3);
+    expect(calls).toBe(4);
   });
 
   it('stops at maxRuns even when the budget is not spent', () => {

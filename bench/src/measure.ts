@@ -9,13 +9,16 @@ export function median(values: readonly number[]): number {
 
 /** Options of {@link timeMedian}. */
 export interface TimingOptions {
-  /** Untimed runs first, so the JIT has optimised the code (default 2). */
+  /**
+   * Untimed runs first, so the JIT has optimised the code (default 2). They stop early, after at
+   * least one, once they add up to `budgetMs`: a run that slow is compiled by its end.
+   */
   warmup?: number;
   /** Fewest timed runs (default 3). */
   minRuns?: number;
   /** Most timed runs (default 25). */
   maxRuns?: number;
-  /** Timed runs stop once they add up to this many milliseconds and `minRuns` are done (default 1500). */
+  /** Timed runs stop once they add up to this many milliseconds and `minRuns` are done (default 1000). */
   budgetMs?: number;
 }
 
@@ -26,12 +29,13 @@ export interface Timing {
 }
 
 /**
- * Times `run` after `warmup` untimed calls: as many runs as fit in `budgetMs` (between `minRuns`
- * and `maxRuns`), returning the median, which one slow run (a GC pause) does not move.
+ * Times `run` after up to `warmup` untimed calls: as many runs as fit in `budgetMs` (between
+ * `minRuns` and `maxRuns`), returning the median, which one slow run (a GC pause) does not move.
  */
 export function timeMedian(run: () => void, options: TimingOptions = {}): Timing {
-  const { warmup = 2, minRuns = 3, maxRuns = 25, budgetMs = 1500 } = options;
-  for (let i = 0; i < warmup; i++) run();
+  const { warmup = 2, minRuns = 3, maxRuns = 25, budgetMs = 1000 } = options;
+  const warmupStart = performance.now();
+  for (let i = 0; i < warmup && (i === 0 || performance.now() - warmupStart < budgetMs); i++) run();
   const times: number[] = [];
   let total = 0;
   while (times.length < maxRuns && (times.length < minRuns || total < budgetMs)) {

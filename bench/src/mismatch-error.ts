@@ -1,4 +1,4 @@
-/** torchlet and tfjs computed different numbers for the same inputs: the timings would mean nothing. */
+/** torchlet disagrees with itself across configurations, or has no result to check the others against: the table would mean nothing. */
 export class MismatchError extends Error {
   override name = 'MismatchError';
 }

@@ -1,61 +1,95 @@
-/** The benchmark table and docs/performance.md, built from measured rows. */
-import { cpus, totalmem } from 'node:os';
+/** The benchmark table and docs/performance.md, built from the frameworks' results. */
 import { readFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
 
-/** Writes a progress line to stderr, so stdout holds only the table. */
-export function progress(message: string): void {
-  process.stderr.write(`${message}\n`);
-}
+/** A median time in ms, or why there is none (`cannot: …`, `failed: …`, `not installed`, …). */
+export type Cell = number | string;
 
-/** One measured benchmark: the same work in torchlet and in TensorFlow.js's CPU backend. */
+/** The frameworks torchlet is compared with, in column order. */
+export const OTHER_FRAMEWORKS = ['tfjs-cpu', 'tfjs-wasm', 'js-pytorch', 'pytorch'] as const;
+export type OtherFramework = (typeof OTHER_FRAMEWORKS)[number];
+
+/** The JavaScript alternatives, whose fastest is the ratio column's reference. */
+export const JS_FRAMEWORKS: readonly OtherFramework[] = ['tfjs-cpu', 'tfjs-wasm', 'js-pytorch'];
+
+/** Column titles. */
+export const FRAMEWORK_TITLES: Record<OtherFramework, string> = { 'tfjs-cpu': 'TF.js CPU', 'tfjs-wasm': 'TF.js WASM', 'js-pytorch': 'js-pytorch', pytorch: 'PyTorch' };
+
+/** One line of the table: a case on one torchlet configuration, next to the other frameworks. */
 export interface Row {
-  /** What was computed, e.g. `matmul 512×512 f32`. */
+  /** What was computed, e.g. `matmul 512×512 @ 512×512, f32`. */
   name: string;
-  /** The torchlet backend (`'js'`, `'wasm'`) for cases that run its kernels; absent for the others. */
-  backend?: string;
+  /** The torchlet configuration (`wasm`, `js`) for cases that depend on it; absent for the others. */
+  configuration?: string;
   /** `'gflops'` rows show GFLOP/s (higher is better) and the time; `'ms'` rows show the time only. */
   unit: 'gflops' | 'ms';
   /** Floating-point operations of one run, for `'gflops'` rows. */
   flops?: number;
-  /** Median ms of one torchlet run, or a message saying why it is missing. */
-  torchlet: number | string;
-  /** Median ms of one tfjs run (CPU backend), or a message saying why it is missing. */
-  tfjs: number | string;
-  /** Median ms of one run on tfjs's WASM backend, or why it is missing; absent: not run there. */
-  tfjsWasm?: number | string;
+  torchlet: Cell;
+  others: Record<OtherFramework, Cell>;
 }
 
-function formatCell(row: Row, ms: number | string): string {
-  if (typeof ms === 'string') return ms;
-  const time = ms >= 100 ? ms.toFixed(0) : ms >= 10 ? ms.toFixed(1) : ms.toFixed(2);
-  if (row.unit === 'ms' || row.flops === undefined) return `${time} ms`;
-  return `${(row.flops / (ms * 1e6)).toFixed(2)} GFLOP/s (${time} ms)`;
+/** Three significant digits, whole ms from 100; the thresholds sit where rounding would add a digit (9.996 → 10.0). */
+function formatTime(ms: number): string {
+  return ms >= 99.95 ? ms.toFixed(0) : ms >= 9.995 ? ms.toFixed(1) : ms.toFixed(2);
+}
+
+/** A cell: the time (with GFLOP/s for `'gflops'` rows), or the reason it is missing. */
+export function formatCell(row: Row, cell: Cell): string {
+  if (typeof cell === 'string') return cell;
+  if (row.unit === 'ms' || row.flops === undefined) return `${formatTime(cell)} ms`;
+  return `${(row.flops / (cell * 1e6)).toFixed(2)} GFLOP/s (${formatTime(cell)} ms)`;
+}
+
+/** The fastest measured JavaScript alternative of a row, or null when none was measured. */
+export function fastestJs(row: Row): { framework: OtherFramework; ms: number } | null {
+  let fastest: { framework: OtherFramework; ms: number } | null = null;
+  for (const framework of JS_FRAMEWORKS) {
+    const ms = row.others[framework];
+    if (typeof ms === 'number' && (fastest === null || ms < fastest.ms)) fastest = { framework, ms };
+  }
+  return fastest;
 }
 
 /**
- * How many times faster torchlet is than tfjs (> 1: torchlet faster), against `other` (by default
- * the CPU backend's time), or `—` when a side is missing.
+ * torchlet's time divided by `other` (below 1, torchlet is faster): two decimals from 0.1 to 10,
+ * fewer above, two significant digits below, or `—` when either is not a time.
  */
-export function speedRatio(row: Row, other: number | string | undefined = row.tfjs): string {
-  if (typeof row.torchlet === 'string' || typeof other !== 'number') return '—';
-  return `${(other / row.torchlet).toFixed(2)}×`;
+export function formatRatio(torchlet: Cell, other: Cell | undefined): string {
+  if (typeof torchlet !== 'number' || typeof other !== 'number') return '—';
+  const ratio = torchlet / other;
+  return `${ratio >= 100 ? ratio.toFixed(0) : ratio >= 10 ? ratio.toFixed(1) : ratio >= 0.1 ? ratio.toFixed(2) : ratio.toPrecision(2)}×`;
 }
 
-/** The rows as a Markdown table. */
+/** The ratio column: torchlet's time ÷ the fastest JavaScript alternative's, naming it. */
+export function fastestJsRatio(row: Row): string {
+  const fastest = fastestJs(row);
+  if (fastest === null || typeof row.torchlet !== 'number') return '—';
+  return `${formatRatio(row.torchlet, fastest.ms)} (${FRAMEWORK_TITLES[fastest.framework]})`;
+}
+
+/**
+ * The rows as a Markdown table. The "÷ PyTorch" column is there only when PyTorch measured
+ * something.
+ */
 export function formatTable(rows: readonly Row[]): string {
-  const lines = [
-    '| benchmark | torchlet backend | torchlet | tfjs (cpu backend) | tfjs (wasm backend) | torchlet speed ÷ tfjs cpu speed | torchlet speed ÷ tfjs wasm speed |',
-    '| --- | --- | --- | --- | --- | --- | --- |',
-  ];
+  const withPytorch = rows.some((row) => typeof row.others.pytorch === 'number');
+  const titles = ['benchmark', 'torchlet backend', 'torchlet', ...OTHER_FRAMEWORKS.map((framework) => FRAMEWORK_TITLES[framework]), 'torchlet ÷ fastest JS (time; < 1: torchlet faster)'];
+  if (withPytorch) titles.push('torchlet ÷ PyTorch (time)');
+  const lines = [`| ${titles.join(' | ')} |`, `|${' --- |'.repeat(titles.length)}`];
   for (const row of rows) {
-    const wasm = row.tfjsWasm === undefined ? '—' : formatCell(row, row.tfjsWasm);
-    lines.push(`| ${row.name} | ${row.backend ?? '—'} | ${formatCell(row, row.torchlet)} | ${formatCell(row, row.tfjs)} | ${wasm} | ${speedRatio(row)} | ${speedRatio(row, row.tfjsWasm ?? '—')} |`);
+    const cells = [row.name, row.configuration ?? '—', formatCell(row, row.torchlet), ...OTHER_FRAMEWORKS.map((framework) => formatCell(row, row.others[framework])), fastestJsRatio(row)];
+    if (withPytorch) cells.push(formatRatio(row.torchlet, row.others.pytorch));
+    lines.push(`| ${cells.join(' | ')} |`);
   }
   return lines.join('\n');
 }
 
-/** The machine the numbers were measured on, as Markdown list items. */
-export function describeMachine(date: Date = new Date()): string {
+/**
+ * The machine the numbers were measured on, and `details` (the frameworks' versions), as Markdown
+ * list items.
+ */
+export function describeMachine(details: readonly string[] = [], date: Date = new Date()): string {
   let model = cpus()[0]?.model ?? 'unknown CPU';
   try {
     const name = /^model name\s*:\s*(.+)$/m.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1];
@@ -67,6 +101,7 @@ export function describeMachine(date: Date = new Date()): string {
     `- CPU: ${model.trim()}, ${cpus().length} logical cores (each benchmark runs on one thread)`,
     `- Memory: ${(totalmem() / 2 ** 30).toFixed(0)} GiB`,
     `- Node ${process.version} (V8 ${process.versions.v8}), ${process.platform}-${process.arch}`,
+    ...details.map((detail) => `- ${detail}`),
     `- Date: ${date.toISOString().slice(0, 10)}`,
   ].join('\n');
 }
@@ -75,14 +110,17 @@ export function describeMachine(date: Date = new Date()): string {
 export function performanceDoc(table: string, machine: string): string {
   return `# Performance
 
-How fast \`@torchlet/tensor\`'s kernels and \`@torchlet/optim\`'s optimizer steps are, next to the
-same work in [TensorFlow.js](https://www.tensorflow.org/js) 4.22 with its pure-JavaScript CPU
-backend (\`@tensorflow/tfjs-backend-cpu\`), on one machine and one thread. Both run in the same
-Node process, on float32 data. Cases built on the matrix product (matmul, conv2d) run once on each
-torchlet backend: \`js\` (pure TypeScript) and \`wasm\` (WebAssembly SIMD, the default wherever
-it is supported; see [tensor.md](tensor.md#backends)). This file is written by the benchmark: run
-\`pnpm bench\` at the root (or \`pnpm --filter @torchlet/bench bench\`) to measure again and
-rewrite it; it takes about a minute.
+How fast \`@torchlet/tensor\`'s kernels, \`@torchlet/autograd\`'s backward passes and
+\`@torchlet/optim\`'s optimizer steps are, next to the same work in
+[TensorFlow.js](https://www.tensorflow.org/js) with its pure-JavaScript CPU backend and its
+WebAssembly backend, in [js-pytorch](https://www.npmjs.com/package/js-pytorch), and, when it is
+installed, in PyTorch, so the table shows how far torchlet is from native code. Everything runs
+on one machine, on one thread and on float32 data, and each framework runs in a process of its
+own. Cases that run torchlet's kernels run once per torchlet configuration: the \`wasm\` backend
+(WebAssembly SIMD, the default wherever it is supported; see [tensor.md](tensor.md#backends)) and
+the \`js\` backend (pure TypeScript). This file is written by the benchmark: run \`pnpm bench\` at
+the root (or \`pnpm --filter @torchlet/bench bench\`) to measure again and rewrite it; it takes
+about two minutes.
 
 ## Results
 
@@ -94,38 +132,92 @@ ${machine}
 
 ## How it is measured
 
-- Each case runs twice untimed (so V8 has compiled the hot code; optimizer steps: six, see
-  below), then as many timed runs as fit in about 1.5 s (3 to 25), and the table shows the
-  **median**.
-- A run includes allocating the output and, for tfjs, reading it back with \`dataSync()\` and
-  disposing it: the work a caller waits for. Inputs are created once, outside the timing.
-- matmul: two random n×n float32 matrices, \`matmul(a, b)\` against \`tf.matMul(a, b)\`;
-  GFLOP/s counts 2n³ operations. tfjs is timed once per size; both backends' rows show that time.
-- conv2d: batch 32, 3 → 16 channels, 32×32 images, 3×3 kernel, padding 1, stride 1, with bias:
-  \`conv2d(x, w, b, { padding: 1 })\` on NCHW data against \`tf.fused.conv2d\` (\`pad: 'same'\`) on
-  NHWC data, tfjs's native layout. Both results are compared before timing.
-- Optimizer steps: one parameter of 1,000,000 float32 values with a fixed, precomputed random
-  gradient; a run is one \`optimizer.step()\` against one \`optimizer.applyGradients({ name:
-  gradient })\` on a \`tf.variable\`. The first step, which creates the state (moment buffers and
-  so on), and five more run untimed, so the timing is the steady state (RAdam past its warm-up
-  branch). tfjs's CPU backend runs kernels synchronously, so the variable holds its new values
-  when \`applyGradients\` returns and nothing is read back. Hyperparameters are PyTorch's
-  defaults (\`momentum: 0.9\` for the second SGD row), passed to tfjs too; Adagrad's accumulator
-  starts at tfjs's 0.1. tfjs has \`sgd\`, \`momentum\`, \`adagrad\`, \`rmsprop\`, \`adadelta\`, \`adam\`
-  and \`adamax\`; the other rows say —. Before timing, the first steps of the two are compared
-  where |g| ≥ 0.1 (tfjs puts ε elsewhere in RMSprop and Adamax, which shows only for gradients
-  near ε), except Adadelta's: tfjs divides by the previous E[g²] instead of the updated one, so
-  its steps differ from PyTorch's and only its moving is checked. tfjs builds each update from
-  whole-tensor ops (fourteen for Adam), each writing a new million-element tensor; torchlet
-  runs one loop over the elements.
-- The last column is how many times faster torchlet is (tfjs time ÷ torchlet time).
-- The bench loads its TypeScript with tsx's ESM hooks only (\`--import tsx/esm\`): loading tfjs
-  through tsx's CommonJS hook detaches an ArrayBuffer (\`node --trace-protector-invalidation\`
-  shows it), and once any ArrayBuffer in the process has been detached V8 checks for detachment
-  on every typed-array access in optimised code, so every kernel here, torchlet's and tfjs's
-  alike, runs 10–15% slower. The same
-  happens in an application that transfers buffers (\`postMessage\` with a transfer list,
-  \`ArrayBuffer.prototype.transfer\`).
+- **One process per framework.** \`bench/src/main.ts\` writes the cases
+  (\`bench/src/cases.ts\`) to a JSON file and runs, one after another: torchlet once per
+  configuration (\`bench/src/frameworks/torchlet.ts\`), TF.js on its CPU backend and on its WASM
+  backend (\`frameworks/tfjs.ts\`), js-pytorch (\`frameworks/js-pytorch.ts\`) and PyTorch
+  (\`bench/python/bench.py\`). Each writes back its times and samples of its outputs, and the
+  parent builds the table. Sharing a process skewed the numbers: once any ArrayBuffer in a
+  process has been detached (TF.js's WASM backend does it, and so does loading TF.js through
+  tsx's CommonJS hook, which is why the bench loads its TypeScript with \`--import tsx/esm\`
+  only), V8 checks for detachment on every typed-array access in optimised code, and every
+  kernel in that process runs 10–15% slower (torchlet's optimizer steps took 4.8 ms next to
+  TF.js's WASM backend and 3.8 ms alone). The same happens in an application that transfers
+  buffers (\`postMessage\` with a transfer list, \`ArrayBuffer.prototype.transfer\`).
+- **The same numbers everywhere.** Every process builds its inputs from the same seeds with the
+  same generator (the Python side computes the same LCG with numpy, bit for bit), and the models
+  of the training steps start from the same weights, uniform in ±1/√fan-in from those seeds,
+  rather than from each framework's initialiser.
+- **Checked before timing.** Each process reports up to 1,024 evenly spread values of every
+  output: the matrix product, the convolution's output and its three gradients, the losses of
+  the first two training steps, the elementwise result, the parameters after an optimizer's
+  first step. The parent compares them with those of torchlet's first configuration: they must
+  agree within 10⁻⁴ of the largest value (matmul, conv2d), 10⁻³ (losses) or 10⁻⁵ (the chain),
+  and an optimizer's first step within 10⁻³ of the largest step, over the elements whose
+  gradient is at least 0.1 (TF.js puts ε elsewhere in RMSprop and Adamax, which shows only
+  where the gradient is near ε). A framework that disagrees gets \`wrong result: …\` instead of
+  a time; a torchlet configuration that disagrees with the first stops the bench. Where a
+  framework's rule is not PyTorch's, only what it shares is checked: TF.js's Adadelta (it
+  divides by the previous E[g²], not the updated one), js-pytorch's Adam (no bias correction)
+  and PyTorch 1.x's NAdam (it multiplies μₜ into the next μ product twice, fixed in PyTorch
+  2.0, whose rule torchlet follows) are only checked to move the parameters, and js-pytorch's
+  MLP step only by its first loss, which comes before any update.
+- **Timing.** Up to two untimed runs first (so V8 has compiled the hot code; a run slower than
+  a second is warm after one), then as many timed runs as fit in one second, 3 to 25, and the
+  table shows the **median**. A run includes allocating the outputs and, for TF.js, reading
+  them back with \`dataSync()\` and disposing them: the work a caller waits for. Inputs are
+  created once, outside the timing. PyTorch runs with \`torch.set_num_threads(1)\`.
+- **matmul**: two random n×n matrices; \`matmul(a, b)\`, \`tf.matMul\`, js-pytorch's
+  \`matmul\` (nested arrays of doubles), \`torch.mm\`. GFLOP/s counts 2n³ operations.
+- **conv2d**: the two convolutions of the demo's LeNet-5 on a batch of 32, stride 1, with bias.
+  Forward: the tensor layer's \`conv2d\` against \`tf.fused.conv2d\` (bias folded in, TF.js's
+  fastest path, on NHWC data, its layout) and \`F.conv2d\` under \`torch.no_grad()\`. Forward +
+  backward: through autograd, the output's \`backward\` with a fixed random upstream gradient,
+  giving the gradients of the input, the weight and the bias; in TF.js \`tf.valueAndGrads\` of
+  \`conv2d\` plus bias, reading back the output and the three gradients; in PyTorch the same
+  as torchlet.
+- **Training steps**: zero the gradients, forward, mean cross-entropy, backward, one Adam step
+  (lr 10⁻³, betas 0.9/0.999, ε 10⁻⁸), reading the loss back; the models are the MLP
+  784-256-128-10 and the demo's LeNet-5 (\`examples/mnist-cnn/src/lenet.ts\`) with ReLU and
+  max pooling. TF.js runs \`optimizer.minimize(loss, true, variables)\` with the full
+  \`@tensorflow/tfjs\` package, whose CommonJS build registers the gradients (tfjs-core's own
+  registration is an ES module that Node cannot load). js-pytorch runs its \`nn.Linear\`,
+  \`nn.CrossEntropyLoss\` and \`optim.Adam\`, with ReLU as a multiply by a 0/1 mask, the way its
+  own \`nn.ReLU\` is built (that one keeps 0.001·x below zero).
+- **Elementwise chain**: tanh(x·2+1)·x on a million values, four ops in every framework but
+  js-pytorch, which has no tanh: there it is (e^{2z} − 1)/(e^{2z} + 1), eight ops.
+- **Optimizer steps**: one parameter of a million values with a fixed random gradient. The
+  hyperparameters are written out in \`bench/src/cases.ts\` (PyTorch's defaults, with Adagrad's
+  accumulator starting at TF.js's 0.1) and passed to every framework. The first step, which
+  creates the state, and five more run untimed, so the timing is the steady state (RAdam past
+  its warm-up branch). TF.js runs \`optimizer.applyGradients\` on a \`tf.variable\`; both of its
+  backends run kernels synchronously, so the variable holds its new values when it returns and
+  nothing is read back. TF.js has SGD, momentum, Adagrad, RMSprop, Adadelta, Adam and Adamax;
+  js-pytorch has Adam only.
+- **Columns.** *torchlet backend* is the torchlet configuration of the row (— for the optimizer
+  steps, which no backend changes). *torchlet ÷ fastest JS* is torchlet's time divided by the
+  fastest time among TF.js CPU, TF.js WASM and js-pytorch on that row, named in brackets: below
+  1, torchlet is faster (0.5× takes half the time), above 1, slower. *torchlet ÷ PyTorch* is
+  torchlet's time divided by PyTorch's; it is there only when PyTorch ran.
+- **Cells without a time.** \`cannot: …\`: the framework lacks what the case needs (TF.js's WASM
+  backend has no \`Conv2DBackpropFilter\` kernel, so no convolution backward and no CNN
+  training; js-pytorch has no convolution; an optimizer it does not have). \`failed: …\`: it
+  threw (the bench's log has the stack). \`wrong result: …\`: see above. \`not installed\`: no
+  Python that can \`import torch\`. \`not measured\`: the framework reported nothing for that case.
+- **PyTorch** is an optional column: the bench uses Debian's \`/usr/bin/python3\` (package
+  \`python3-torch\`) or else the \`python3\` on PATH, whichever can \`import torch\`. Its
+  matrix products go through the BLAS library that the machine line names: Debian's default
+  \`libblas3\` is the unoptimised reference BLAS, about ten times slower than OpenBLAS
+  (\`apt-get install libopenblas0-pthread\` switches \`libblas.so.3\` to it), so read PyTorch's
+  matmul, Linear and training rows with that line in mind (its convolutions do not use it: they take
+  the same time with either).
+- **js-pytorch** is installed without its dependencies' install scripts, as \`--ignore-scripts\`
+  would: it depends on \`@eduardoleao052/gpu\` (a fork of gpu.js), which pulls in \`gl\`
+  (headless WebGL, compiled by an install script), and TF.js pulls in \`core-js\` (a postinstall
+  banner). pnpm 12 runs no dependency's install script unless \`allowBuilds\` in
+  \`pnpm-workspace.yaml\` approves it, and refuses to install while one is neither approved nor
+  denied, so that file denies both (\`gl: false\`, \`core-js: false\`). The bench uses
+  js-pytorch's \`cpu\` device only; it loads gpu.js only for \`gpu\`.
 
 ## Why the matmul is fast
 
