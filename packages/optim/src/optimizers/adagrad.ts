@@ -1,7 +1,9 @@
 import { full, type SparseTensor, type Tensor } from '@torchlet/nn';
 import { OptimError } from '../optim-error.js';
 import { Optimizer, type ParamGroup, type ParamGroupInput } from '../optimizer.js';
-import { checkNonNegative, type FloatArray, gradData, incrementStep, paramData, stateData, stepTensor } from './common.js';
+import { checkNonNegative, decaySetup, type FloatArray, gradData, incrementStep, paramData, stateData, stepTensor } from './common.js';
+import { identity } from './rounding.js';
+import { runFloat32Kernel } from './wasm/kernels.js';
 
 /** Adagrad's hyperparameters (PyTorch's names in camelCase). */
 export interface AdagradOptions extends Record<string, unknown> {
@@ -20,19 +22,64 @@ function decayedLr(t: number, o: AdagradOptions): number {
   return o.lr / (1 + (t - 1) * o.lrDecay);
 }
 
+/** The scalars of a dense Adagrad step at step count `t`, each rounded by `round` as PyTorch's ops round them. */
+function adagradConstants(t: number, o: AdagradOptions, round: (v: number) => number) {
+  const { sign, weightDecay, coupled } = decaySetup(o, round);
+  return { sign, weightDecay, coupled, eps: round(o.eps), negativeStep: round(-decayedLr(t, o)) };
+}
+
 /**
  * One Adagrad step on flat arrays, in place, at step count `t`:
  *
  * g ← ±g + λθ;  γ̃ ← γ / (1 + (t − 1)η);  s ← s + g²;  θ ← θ − γ̃ · g / (√s + ε).
+ *
+ * Each operation is rounded to the parameter's dtype, in PyTorch's order. Float32 arrays run in
+ * the WebAssembly kernel where the runtime has it (see `wasm/kernels.ts`), else in
+ * {@link adagradFloat32Loop}, which gives the same bits; float64 ones in a loop in doubles.
  */
 export function adagradUpdate(param: FloatArray, grad: FloatArray, sum: FloatArray, t: number, o: AdagradOptions): void {
-  const { eps, weightDecay, maximize } = o;
-  const clr = decayedLr(t, o);
-  for (let i = 0; i < param.length; i++) {
-    let g = maximize ? -grad[i]! : grad[i]!;
-    if (weightDecay !== 0) g += weightDecay * param[i]!;
-    sum[i] = sum[i]! + g * g;
-    param[i] = param[i]! - (clr * g) / (Math.sqrt(sum[i]!) + eps);
+  if (!(param instanceof Float32Array)) {
+    adagradFloat64Loop(param, grad, sum, t, o);
+    return;
+  }
+  const c = adagradConstants(t, o, Math.fround);
+  const ran = runFloat32Kernel([param, grad, sum], (kernels, n) => kernels.adagrad(n, c.sign, c.weightDecay, c.eps, c.negativeStep, Number(c.coupled)));
+  if (!ran) adagradFloat32Loop(param, grad, sum, t, o);
+}
+
+// Both loops run in blocks, each reading the options again, so that V8 compiles them with full
+// type feedback, and the float32 one calls Math.fround by name (see adam.ts).
+
+/**
+ * {@link adagradUpdate} on float32 arrays in TypeScript, each operation rounded to float32: the
+ * WebAssembly kernel's twin, for runtimes without it and for its tests.
+ */
+export function adagradFloat32Loop(param: FloatArray, grad: FloatArray, sum: FloatArray, t: number, o: AdagradOptions): void {
+  for (let start = 0; start < param.length; start += 16_384) {
+    const { sign, weightDecay, coupled, eps, negativeStep } = adagradConstants(t, o, Math.fround);
+    for (let i = start; i < param.length && i < start + 16_384; i++) {
+      const x = param[i]!;
+      let g = grad[i]! * sign;
+      if (coupled) g = Math.fround(g + Math.fround(weightDecay * x));
+      const s = Math.fround(sum[i]! + Math.fround(g * g));
+      sum[i] = s;
+      param[i] = x + Math.fround(Math.fround(negativeStep * g) / Math.fround(Math.fround(Math.sqrt(s)) + eps));
+    }
+  }
+}
+
+/** {@link adagradUpdate} on float64 arrays, in doubles. */
+function adagradFloat64Loop(param: FloatArray, grad: FloatArray, sum: FloatArray, t: number, o: AdagradOptions): void {
+  for (let start = 0; start < param.length; start += 16_384) {
+    const { sign, weightDecay, coupled, eps, negativeStep } = adagradConstants(t, o, identity);
+    for (let i = start; i < param.length && i < start + 16_384; i++) {
+      const x = param[i]!;
+      let g = grad[i]! * sign;
+      if (coupled) g += weightDecay * x;
+      const s = sum[i]! + g * g;
+      sum[i] = s;
+      param[i] = x + (negativeStep * g) / (Math.sqrt(s) + eps);
+    }
   }
 }
 

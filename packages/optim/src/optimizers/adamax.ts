@@ -1,6 +1,8 @@
 import type { Tensor } from '@torchlet/nn';
 import { Optimizer, type ParamGroup, type ParamGroupInput } from '../optimizer.js';
-import { type FloatArray, gradData, incrementStep, paramData, stateData, stepTensor, validateAdam, zerosLikeParam } from './common.js';
+import { decaySetup, type FloatArray, gradData, incrementStep, lerpSetup, paramData, stateData, stepTensor, validateAdam, zerosLikeParam } from './common.js';
+import { identity } from './rounding.js';
+import { runFloat32Kernel } from './wasm/kernels.js';
 
 /** Adamax's hyperparameters (PyTorch's names in camelCase). */
 export interface AdamaxOptions extends Record<string, unknown> {
@@ -11,36 +13,72 @@ export interface AdamaxOptions extends Record<string, unknown> {
   maximize: boolean;
 }
 
+/** The scalars of an Adamax step at step count `t`, each rounded by `round` as PyTorch's ops round them. */
+function adamaxConstants(t: number, o: AdamaxOptions, round: (v: number) => number) {
+  const { sign, weightDecay, coupled } = decaySetup(o, round);
+  const { lerpSmall, lerpCoefficient } = lerpSetup(1 - o.betas[0], round);
+  return { sign, weightDecay, coupled, lerpSmall, lerpCoefficient, beta2: round(o.betas[1]), eps: round(o.eps), negativeStep: round(-(o.lr / (1 - o.betas[0] ** t))) };
+}
+
 /**
  * One Adamax step on flat arrays, in place, at step count `t`:
  *
  * g ← ±g + λθ;  m ← β₁m + (1 − β₁)g;  u ← max(β₂u, |g| + ε);  θ ← θ − γ/(1 − β₁ᵗ) · m / u.
  *
- * ε goes inside the max (PyTorch's form), so u > 0 from the first step.
+ * ε goes inside the max (PyTorch's form), so u > 0 from the first step. Each operation is rounded
+ * to the parameter's dtype, in PyTorch's order. Float32 arrays run in the WebAssembly kernel where
+ * the runtime has it (see `wasm/kernels.ts`), else in {@link adamaxFloat32Loop}, which gives the
+ * same bits; float64 ones in a loop in doubles.
  */
 export function adamaxUpdate(param: FloatArray, grad: FloatArray, expAvg: FloatArray, expInf: FloatArray, t: number, o: AdamaxOptions): void {
-  // In blocks, each reading the options again, so that V8 compiles it with full type feedback
-  // (see adamUpdate).
+  if (!(param instanceof Float32Array)) {
+    adamaxFloat64Loop(param, grad, expAvg, expInf, t, o);
+    return;
+  }
+  const c = adamaxConstants(t, o, Math.fround);
+  const ran = runFloat32Kernel([param, grad, expAvg, expInf], (kernels, n) =>
+    kernels.adamax(n, c.sign, c.weightDecay, c.lerpCoefficient, c.beta2, c.eps, c.negativeStep, Number(c.coupled), Number(c.lerpSmall)));
+  if (!ran) adamaxFloat32Loop(param, grad, expAvg, expInf, t, o);
+}
+
+// Both loops run in blocks, each reading the options again, so that V8 compiles them with full
+// type feedback, and the float32 one calls Math.fround by name (see adam.ts).
+
+/**
+ * {@link adamaxUpdate} on float32 arrays in TypeScript, each operation rounded to float32: the
+ * WebAssembly kernel's twin, for runtimes without it and for its tests.
+ */
+export function adamaxFloat32Loop(param: FloatArray, grad: FloatArray, expAvg: FloatArray, expInf: FloatArray, t: number, o: AdamaxOptions): void {
   for (let start = 0; start < param.length; start += 16_384) {
-    const { lr, eps, weightDecay } = o;
-    const beta1 = o.betas[0];
-    const beta2 = o.betas[1];
-    const clr = lr / (1 - beta1 ** t);
-    const maximize = Boolean(o.maximize);
-    // Stored values used again are rounded to the arrays' dtype by hand.
-    const single = param instanceof Float32Array;
+    const { sign, weightDecay, coupled, lerpSmall, lerpCoefficient, beta2, eps, negativeStep } = adamaxConstants(t, o, Math.fround);
     for (let i = start; i < param.length && i < start + 16_384; i++) {
       const x = param[i]!;
-      let g = maximize ? -grad[i]! : grad[i]!;
-      if (weightDecay !== 0) g += weightDecay * x;
+      let g = grad[i]! * sign;
+      if (coupled) g = Math.fround(g + Math.fround(weightDecay * x));
       const m0 = expAvg[i]!;
-      const m1 = m0 + (g - m0) * (1 - beta1);
-      const m = single ? Math.fround(m1) : m1;
-      const u1 = Math.max(expInf[i]! * beta2, Math.abs(g) + eps);
-      const u = single ? Math.fround(u1) : u1;
+      const m = Math.fround((lerpSmall ? m0 : g) + Math.fround(lerpCoefficient * Math.fround(g - m0)));
+      const u = Math.max(Math.fround(expInf[i]! * beta2), Math.fround(Math.abs(g) + eps));
       expAvg[i] = m;
       expInf[i] = u;
-      param[i] = x - (clr * m) / u;
+      param[i] = x + Math.fround(Math.fround(negativeStep * m) / u);
+    }
+  }
+}
+
+/** {@link adamaxUpdate} on float64 arrays, in doubles. */
+function adamaxFloat64Loop(param: FloatArray, grad: FloatArray, expAvg: FloatArray, expInf: FloatArray, t: number, o: AdamaxOptions): void {
+  for (let start = 0; start < param.length; start += 16_384) {
+    const { sign, weightDecay, coupled, lerpSmall, lerpCoefficient, beta2, eps, negativeStep } = adamaxConstants(t, o, identity);
+    for (let i = start; i < param.length && i < start + 16_384; i++) {
+      const x = param[i]!;
+      let g = grad[i]! * sign;
+      if (coupled) g += weightDecay * x;
+      const m0 = expAvg[i]!;
+      const m = (lerpSmall ? m0 : g) + lerpCoefficient * (g - m0);
+      const u = Math.max(expInf[i]! * beta2, Math.abs(g) + eps);
+      expAvg[i] = m;
+      expInf[i] = u;
+      param[i] = x + (negativeStep * m) / u;
     }
   }
 }

@@ -1,6 +1,8 @@
 import { scalarTensor, type Tensor } from '@torchlet/nn';
 import { Optimizer, type ParamGroup, type ParamGroupInput, type ParamState } from '../optimizer.js';
-import { checkNonNegative, type FloatArray, gradData, incrementStep, paramData, stateData, stepTensor, zerosLikeParam } from './common.js';
+import { checkNonNegative, decaySetup, type FloatArray, gradData, incrementStep, paramData, stateData, stepTensor, zerosLikeParam } from './common.js';
+import { identity } from './rounding.js';
+import { runFloat32Kernel } from './wasm/kernels.js';
 
 /** ASGD's hyperparameters (PyTorch's names in camelCase). */
 export interface ASGDOptions extends Record<string, unknown> {
@@ -16,45 +18,92 @@ export interface ASGDOptions extends Record<string, unknown> {
 }
 
 /**
+ * The scalars of an ASGD step, each rounded by `round` as PyTorch's ops round them, from η and μ
+ * as they were before the step.
+ */
+function asgdConstants(o: ASGDOptions, eta: number, mu: number, round: (v: number) => number) {
+  const { sign, weightDecay, coupled } = decaySetup(o, round);
+  return { sign, weightDecay, coupled, decay: round(1 - o.lambd * eta), negativeEta: round(-eta), mu: round(mu), averaging: mu !== 1 };
+}
+
+/** Writes η and μ for the next step (t is this step's count). */
+function asgdSchedule(eta: FloatArray, mu: FloatArray, t: number, o: ASGDOptions): void {
+  const { lr, lambd, alpha, t0 } = o;
+  eta[0] = lr / (1 + lambd * lr * t) ** alpha;
+  mu[0] = 1 / Math.max(1, t - t0);
+}
+
+/**
  * One ASGD step on flat arrays, in place, at step count `t`. `eta` and `mu` are the one-element
  * state tensors η and μ, read before and rewritten after the update:
  *
  * g ← ±g + λ_wd·θ;  θ ← θ(1 − λη);  θ ← θ − ηg;  a ← a + μ(θ − a) (a ← θ while μ = 1);
  * η ← γ / (1 + λγt)^α;  μ ← 1 / max(1, t − t₀).
  *
- * The average `ax` (a) is only kept; it never replaces the parameters.
+ * The average `ax` (a) is only kept; it never replaces the parameters. Float32 arrays run in the
+ * WebAssembly kernel where the runtime has it (see `wasm/kernels.ts`), else in
+ * {@link asgdFloat32Loop}, which gives the same bits: each operation rounded to float32, in
+ * PyTorch's order. Float64 ones run in a loop in doubles.
  */
 export function asgdUpdate(param: FloatArray, grad: FloatArray, ax: FloatArray, eta: FloatArray, mu: FloatArray, t: number, o: ASGDOptions): void {
-  // In blocks, each reading the options again, so that V8 compiles it with full type feedback
-  // (see adamUpdate).
+  if (!(param instanceof Float32Array)) {
+    asgdFloat64Loop(param, grad, ax, eta, mu, t, o);
+    return;
+  }
+  const c = asgdConstants(o, eta[0]!, mu[0]!, Math.fround);
+  const ran = runFloat32Kernel([param, grad, ax], (kernels, n) => kernels.asgd(n, c.sign, c.weightDecay, c.decay, c.negativeEta, c.mu, Number(c.coupled), Number(c.averaging)));
+  if (ran) asgdSchedule(eta, mu, t, o);
+  else asgdFloat32Loop(param, grad, ax, eta, mu, t, o);
+}
+
+// Both loops run in blocks, each reading the options again, so that V8 compiles them with full
+// type feedback, and the float32 one calls Math.fround by name (see adam.ts).
+
+/**
+ * {@link asgdUpdate} on float32 arrays in TypeScript, each operation rounded to float32: the
+ * WebAssembly kernel's twin, for runtimes without it and for its tests.
+ */
+export function asgdFloat32Loop(param: FloatArray, grad: FloatArray, ax: FloatArray, eta: FloatArray, mu: FloatArray, t: number, o: ASGDOptions): void {
   for (let start = 0; start < param.length; start += 16_384) {
-    const { lambd, weightDecay } = o;
-    const step = eta[0]!;
-    const weight = mu[0]!;
-    const decay = 1 - lambd * step;
-    const maximize = Boolean(o.maximize);
-    const averaging = weight !== 1;
-    // Stored values used again are rounded to the arrays' dtype by hand.
-    const single = param instanceof Float32Array;
+    const { sign, weightDecay, coupled, decay, negativeEta, mu: weight, averaging } = asgdConstants(o, eta[0]!, mu[0]!, Math.fround);
     for (let i = start; i < param.length && i < start + 16_384; i++) {
-      let g = maximize ? -grad[i]! : grad[i]!;
-      const x = param[i]!;
-      if (weightDecay !== 0) g += weightDecay * x;
-      // Two in-place updates in PyTorch, each rounded to the parameter's dtype.
-      const x1 = single ? Math.fround(x * decay) : x * decay;
-      const x2 = single ? Math.fround(x1 - step * g) : x1 - step * g;
-      param[i] = x2;
+      let g = grad[i]! * sign;
+      let x = param[i]!;
+      if (coupled) g = Math.fround(g + Math.fround(weightDecay * x));
+      // Two in-place updates in PyTorch (`mul_`, then `add_`), each rounded.
+      x = Math.fround(x * decay);
+      x = Math.fround(x + Math.fround(negativeEta * g));
+      param[i] = x;
       if (averaging) {
         const a = ax[i]!;
-        ax[i] = a + (x2 - a) * weight;
+        ax[i] = a + Math.fround(Math.fround(x - a) * weight);
       } else {
-        ax[i] = x2;
+        ax[i] = x;
       }
     }
   }
-  const { lr, lambd, alpha, t0 } = o;
-  eta[0] = lr / (1 + lambd * lr * t) ** alpha;
-  mu[0] = 1 / Math.max(1, t - t0);
+  asgdSchedule(eta, mu, t, o);
+}
+
+/** {@link asgdUpdate} on float64 arrays, in doubles. */
+function asgdFloat64Loop(param: FloatArray, grad: FloatArray, ax: FloatArray, eta: FloatArray, mu: FloatArray, t: number, o: ASGDOptions): void {
+  for (let start = 0; start < param.length; start += 16_384) {
+    const { sign, weightDecay, coupled, decay, negativeEta, mu: weight, averaging } = asgdConstants(o, eta[0]!, mu[0]!, identity);
+    for (let i = start; i < param.length && i < start + 16_384; i++) {
+      let g = grad[i]! * sign;
+      const x0 = param[i]!;
+      if (coupled) g += weightDecay * x0;
+      const x = x0 * decay + negativeEta * g;
+      param[i] = x;
+      if (averaging) {
+        const a = ax[i]!;
+        ax[i] = a + (x - a) * weight;
+      } else {
+        ax[i] = x;
+      }
+    }
+  }
+  asgdSchedule(eta, mu, t, o);
 }
 
 /**

@@ -74,12 +74,28 @@ export function validateAdam(group: { lr: number; eps: number; betas: unknown; w
 }
 
 /**
- * The Adam family's per-block weight-decay set-up: `decay` = 1 − γλ for the decoupled form
- * θ ← θ(1 − γλ), `coupled` for the L2 term g ← g + λθ (neither when λ = 0), and `maximize`.
- * Booleans, so the update loops branch on them without converting them each time.
+ * The per-block set-up of the gradient and weight decay, with scalars rounded by `round` (to the
+ * parameter's dtype, as PyTorch converts a Python float for a float32 tensor op): `sign` is −1
+ * when maximizing (g ← −g is exact either way), `decay` = 1 − γλ for the decoupled form
+ * θ ← θ(1 − γλ), `coupled` for the L2 term g ← g + λθ (neither when λ = 0). Flags are booleans, so
+ * the update loops branch on them without converting them each time.
  */
-export function decaySetup(o: { lr: number; weightDecay: number; maximize: boolean; decoupledWeightDecay: boolean }): { decay: number; maximize: boolean; decoupled: boolean; coupled: boolean } {
+export function decaySetup(
+  o: { lr: number; weightDecay: number; maximize: boolean; decoupledWeightDecay?: boolean },
+  round: (v: number) => number,
+): { sign: number; decay: number; weightDecay: number; decoupled: boolean; coupled: boolean } {
   const { lr, weightDecay } = o;
   const decoupled = weightDecay !== 0 && Boolean(o.decoupledWeightDecay);
-  return { decay: 1 - lr * weightDecay, maximize: Boolean(o.maximize), decoupled, coupled: weightDecay !== 0 && !decoupled };
+  return { sign: o.maximize ? -1 : 1, decay: round(1 - lr * weightDecay), weightDecay: round(weightDecay), decoupled, coupled: weightDecay !== 0 && !decoupled };
+}
+
+/**
+ * PyTorch's CPU `lerp(start, end, w)` with a scalar weight, as base + c·(end − start): base is
+ * start and c = w for |w| < 0.5 (`lerpSmall`), else base is end and c = w − 1, exact at w = 1.
+ * (PyTorch fuses that multiply-add; the loops round the product first, as the wasm kernels must.)
+ */
+export function lerpSetup(weight: number, round: (v: number) => number): { lerpSmall: boolean; lerpCoefficient: number } {
+  const w = round(weight);
+  const lerpSmall = Math.abs(w) < 0.5;
+  return { lerpSmall, lerpCoefficient: lerpSmall ? w : round(w - 1) };
 }

@@ -1,6 +1,8 @@
 import { scalarTensor, type Tensor } from '@torchlet/nn';
 import { Optimizer, type ParamGroup, type ParamGroupInput, type ParamState } from '../optimizer.js';
-import { checkNonNegative, decaySetup, type FloatArray, gradData, incrementStep, paramData, stateData, stepTensor, validateAdam, zerosLikeParam } from './common.js';
+import { checkNonNegative, decaySetup, type FloatArray, gradData, incrementStep, lerpSetup, paramData, stateData, stepTensor, validateAdam, zerosLikeParam } from './common.js';
+import { identity, roundingFor } from './rounding.js';
+import { runFloat32Kernel } from './wasm/kernels.js';
 
 /** NAdam's hyperparameters (PyTorch's names in camelCase). */
 export interface NAdamOptions extends Record<string, unknown> {
@@ -16,50 +18,114 @@ export interface NAdamOptions extends Record<string, unknown> {
 }
 
 /**
+ * The scalars of a NAdam step at step count `t`, each rounded by `round` as PyTorch's ops round
+ * them, and Π·μₜ, the new `mu_product` (rounded to its own dtype: float32 in PyTorch).
+ */
+function nadamConstants(t: number, o: NAdamOptions, muProduct: FloatArray, round: (v: number) => number) {
+  const { sign, decay, weightDecay, decoupled, coupled } = decaySetup(o, round);
+  const { lerpSmall, lerpCoefficient } = lerpSetup(1 - o.betas[0], round);
+  const { lr, momentumDecay } = o;
+  const beta1 = o.betas[0];
+  const beta2 = o.betas[1];
+  const mu = beta1 * (1 - 0.5 * 0.96 ** (t * momentumDecay));
+  const muNext = beta1 * (1 - 0.5 * 0.96 ** ((t + 1) * momentumDecay));
+  const roundProduct = roundingFor(muProduct);
+  const product = roundProduct(muProduct[0]! * roundProduct(mu));
+  return {
+    sign, decay, weightDecay, decoupled, coupled, lerpSmall, lerpCoefficient, product,
+    beta2: round(beta2),
+    weight2: round(1 - beta2),
+    bias2: round(1 - beta2 ** t),
+    eps: round(o.eps),
+    gradientStep: round((-lr * (1 - mu)) / (1 - product)),
+    momentumStep: round((-lr * muNext) / (1 - product * muNext)),
+  };
+}
+
+/**
  * One NAdam step on flat arrays, in place, at step count `t`. `muProduct` is the one-element
  * running product Πμ (a float32 tensor in PyTorch, so it is read back after each update):
  *
  * g ← ±g (+ λθ, or θ ← θ(1 − γλ) when decoupled);  μₜ = β₁(1 − ½·0.96^(tψ));  Π ← Π·μₜ;
  * m ← β₁m + (1 − β₁)g;  v ← β₂v + (1 − β₂)g²;  d ← √(v / (1 − β₂ᵗ)) + ε;
  * θ ← θ − γ(1 − μₜ)/(1 − Π) · g/d − γμₜ₊₁/(1 − Π·μₜ₊₁) · m/d.
+ *
+ * Float32 arrays run in the WebAssembly kernel where the runtime has it (see `wasm/kernels.ts`),
+ * else in {@link nadamFloat32Loop}, which gives the same bits: each operation rounded to float32,
+ * in PyTorch's order. Float64 ones run in a loop in doubles.
  */
 export function nadamUpdate(param: FloatArray, grad: FloatArray, expAvg: FloatArray, expAvgSq: FloatArray, muProduct: FloatArray, t: number, o: NAdamOptions): void {
-  // In blocks, each reading the options again, so that V8 compiles it with full type feedback
-  // (see adamUpdate). There is always one block, as Π moves even without elements; Π is stored
-  // after the last.
+  if (!(param instanceof Float32Array)) {
+    nadamFloat64Loop(param, grad, expAvg, expAvgSq, muProduct, t, o);
+    return;
+  }
+  const c = nadamConstants(t, o, muProduct, Math.fround);
+  const ran = runFloat32Kernel([param, grad, expAvg, expAvgSq], (kernels, n) =>
+    kernels.nadam(n, c.sign, c.decay, c.weightDecay, c.lerpCoefficient, c.beta2, c.weight2, c.bias2, c.eps, c.gradientStep, c.momentumStep, Number(c.decoupled), Number(c.coupled), Number(c.lerpSmall)));
+  if (ran) muProduct[0] = c.product;
+  else nadamFloat32Loop(param, grad, expAvg, expAvgSq, muProduct, t, o);
+}
+
+// Both loops run in blocks, each reading the options again, so that V8 compiles them with full
+// type feedback, and the float32 one calls Math.fround by name (see adam.ts). There is always one
+// block, as Π moves even without elements; Π is stored after the last.
+
+/**
+ * {@link nadamUpdate} on float32 arrays in TypeScript, each operation rounded to float32: the
+ * WebAssembly kernel's twin, for runtimes without it and for its tests.
+ */
+export function nadamFloat32Loop(param: FloatArray, grad: FloatArray, expAvg: FloatArray, expAvgSq: FloatArray, muProduct: FloatArray, t: number, o: NAdamOptions): void {
   let product = 0;
   let start = 0;
   do {
-    const { lr, eps, weightDecay, momentumDecay } = o;
-    const beta1 = o.betas[0];
-    const beta2 = o.betas[1];
-    // A multiply by 1/(1 − β₂ᵗ) where PyTorch divides saves a division per element (each costs
-    // about 1 ms per 1M); d moves by about an ulp of a double, below float32's resolution.
-    const bias2Inverse = 1 / (1 - beta2 ** t);
-    const mu = beta1 * (1 - 0.5 * 0.96 ** (t * momentumDecay));
-    const muNext = beta1 * (1 - 0.5 * 0.96 ** ((t + 1) * momentumDecay));
-    product = muProduct instanceof Float32Array ? Math.fround(muProduct[0]! * mu) : muProduct[0]! * mu;
-    const gradStep = (lr * (1 - mu)) / (1 - product);
-    const momentumStep = (lr * muNext) / (1 - product * muNext);
-    const { decay, maximize, decoupled, coupled } = decaySetup(o);
-    // Stored values used again are rounded to the arrays' dtype by hand.
-    const single = param instanceof Float32Array;
+    const c = nadamConstants(t, o, muProduct, Math.fround);
+    product = c.product;
+    const { sign, decay, weightDecay, decoupled, coupled, lerpSmall, lerpCoefficient, beta2, weight2, bias2, eps, gradientStep, momentumStep } = c;
     for (let i = start; i < param.length && i < start + 16_384; i++) {
-      let g = maximize ? -grad[i]! : grad[i]!;
+      let g = grad[i]! * sign;
       let x = param[i]!;
-      if (decoupled) x = single ? Math.fround(x * decay) : x * decay;
-      else if (coupled) g += weightDecay * x;
+      if (decoupled) x = Math.fround(x * decay);
+      else if (coupled) g = Math.fround(g + Math.fround(weightDecay * x));
       const m0 = expAvg[i]!;
-      const m1 = m0 + (g - m0) * (1 - beta1);
-      const m = single ? Math.fround(m1) : m1;
-      const v1 = expAvgSq[i]! * beta2 + (1 - beta2) * g * g;
-      const v = single ? Math.fround(v1) : v1;
+      const m = Math.fround((lerpSmall ? m0 : g) + Math.fround(lerpCoefficient * Math.fround(g - m0)));
+      const v = Math.fround(Math.fround(expAvgSq[i]! * beta2) + Math.fround(Math.fround(weight2 * g) * g));
       expAvg[i] = m;
       expAvgSq[i] = v;
-      const denom = Math.sqrt(v * bias2Inverse) + eps;
-      // Two in-place updates in PyTorch, each rounded to the parameter's dtype.
-      const x1 = x - (gradStep * g) / denom;
-      param[i] = (single ? Math.fround(x1) : x1) - (momentumStep * m) / denom;
+      const d = Math.fround(Math.fround(Math.sqrt(Math.fround(v / bias2))) + eps);
+      // Two in-place updates in PyTorch (`addcdiv_` twice), each rounded.
+      x = Math.fround(x + Math.fround(Math.fround(gradientStep * g) / d));
+      param[i] = x + Math.fround(Math.fround(momentumStep * m) / d);
+    }
+    start += 16_384;
+  } while (start < param.length);
+  muProduct[0] = product;
+}
+
+/**
+ * {@link nadamUpdate} on float64 arrays, in doubles. It multiplies by 1/(1 − β₂ᵗ) where PyTorch
+ * divides, which saves a division per element (about 1 ms per 1M) and moves d by about an ulp of
+ * a double.
+ */
+function nadamFloat64Loop(param: FloatArray, grad: FloatArray, expAvg: FloatArray, expAvgSq: FloatArray, muProduct: FloatArray, t: number, o: NAdamOptions): void {
+  let product = 0;
+  let start = 0;
+  do {
+    const c = nadamConstants(t, o, muProduct, identity);
+    product = c.product;
+    const { sign, decay, weightDecay, decoupled, coupled, lerpSmall, lerpCoefficient, beta2, weight2, bias2, eps, gradientStep, momentumStep } = c;
+    const bias2Inverse = 1 / bias2;
+    for (let i = start; i < param.length && i < start + 16_384; i++) {
+      let g = grad[i]! * sign;
+      let x = param[i]!;
+      if (decoupled) x *= decay;
+      else if (coupled) g += weightDecay * x;
+      const m0 = expAvg[i]!;
+      const m = (lerpSmall ? m0 : g) + lerpCoefficient * (g - m0);
+      const v = expAvgSq[i]! * beta2 + weight2 * g * g;
+      expAvg[i] = m;
+      expAvgSq[i] = v;
+      const d = Math.sqrt(v * bias2Inverse) + eps;
+      param[i] = x + (gradientStep * g) / d + (momentumStep * m) / d;
     }
     start += 16_384;
   } while (start < param.length);

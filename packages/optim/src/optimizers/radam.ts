@@ -1,6 +1,8 @@
 import type { Tensor } from '@torchlet/nn';
 import { Optimizer, type ParamGroup, type ParamGroupInput } from '../optimizer.js';
-import { decaySetup, type FloatArray, gradData, incrementStep, paramData, stateData, stepTensor, validateAdam, zerosLikeParam } from './common.js';
+import { decaySetup, type FloatArray, gradData, incrementStep, lerpSetup, paramData, stateData, stepTensor, validateAdam, zerosLikeParam } from './common.js';
+import { identity } from './rounding.js';
+import { runFloat32Kernel } from './wasm/kernels.js';
 
 /** RAdam's hyperparameters (PyTorch's names in camelCase). */
 export interface RAdamOptions extends Record<string, unknown> {
@@ -13,46 +15,95 @@ export interface RAdamOptions extends Record<string, unknown> {
   maximize: boolean;
 }
 
+/** The scalars of an RAdam step at step count `t`, each rounded by `round` as PyTorch's ops round them. */
+function radamConstants(t: number, o: RAdamOptions, round: (v: number) => number) {
+  const { sign, decay, weightDecay, decoupled, coupled } = decaySetup(o, round);
+  const { lerpSmall, lerpCoefficient } = lerpSetup(1 - o.betas[0], round);
+  const beta2 = o.betas[1];
+  const bias2 = 1 - beta2 ** t;
+  const rhoInf = 2 / (1 - beta2) - 1;
+  const rhoT = rhoInf - (2 * t * beta2 ** t) / bias2;
+  const rectified = rhoT > 5;
+  return {
+    sign, decay, weightDecay, decoupled, coupled, lerpSmall, lerpCoefficient, rectified,
+    beta2: round(beta2),
+    weight2: round(1 - beta2),
+    bias1: round(1 - o.betas[0] ** t),
+    lr: round(o.lr),
+    bias2Sqrt: round(Math.sqrt(bias2)),
+    eps: round(o.eps),
+    rect: rectified ? round(Math.sqrt(((rhoT - 4) * (rhoT - 2) * rhoInf) / ((rhoInf - 4) * (rhoInf - 2) * rhoT))) : 0,
+  };
+}
+
 /**
  * One RAdam step on flat arrays, in place, at step count `t`:
  *
  * g ← ±g (+ λθ, or θ ← θ(1 − γλ) when decoupled);  m ← β₁m + (1 − β₁)g;  v ← β₂v + (1 − β₂)g²;
  * m̂ ← m / (1 − β₁ᵗ);  ρ∞ = 2/(1 − β₂) − 1;  ρₜ = ρ∞ − 2tβ₂ᵗ/(1 − β₂ᵗ);
- * when ρₜ > 5: r = √((ρₜ − 4)(ρₜ − 2)ρ∞ / ((ρ∞ − 4)(ρ∞ − 2)ρₜ)), θ ← θ − γ·m̂·r·√(1 − β₂ᵗ)/(√v + ε);
+ * when ρₜ > 5: r = √((ρₜ − 4)(ρₜ − 2)ρ∞ / ((ρ∞ − 4)(ρ∞ − 2)ρₜ)), θ ← θ − γ·m̂·√(1 − β₂ᵗ)/(√v + ε)·r;
  * otherwise (the variance is not yet tractable) θ ← θ − γ·m̂.
+ *
+ * Each operation is rounded to the parameter's dtype, in PyTorch's order. Float32 arrays run in
+ * the WebAssembly kernel where the runtime has it (see `wasm/kernels.ts`), else in
+ * {@link radamFloat32Loop}, which gives the same bits; float64 ones in a loop in doubles.
  */
 export function radamUpdate(param: FloatArray, grad: FloatArray, expAvg: FloatArray, expAvgSq: FloatArray, t: number, o: RAdamOptions): void {
-  // In blocks, each reading the options again, so that V8 compiles it with full type feedback
-  // (see adamUpdate).
+  if (!(param instanceof Float32Array)) {
+    radamFloat64Loop(param, grad, expAvg, expAvgSq, t, o);
+    return;
+  }
+  const c = radamConstants(t, o, Math.fround);
+  const ran = runFloat32Kernel([param, grad, expAvg, expAvgSq], (kernels, n) =>
+    kernels.radam(n, c.sign, c.decay, c.weightDecay, c.lerpCoefficient, c.beta2, c.weight2, c.bias1, c.lr, c.bias2Sqrt, c.eps, c.rect, Number(c.decoupled), Number(c.coupled), Number(c.lerpSmall), Number(c.rectified)));
+  if (!ran) radamFloat32Loop(param, grad, expAvg, expAvgSq, t, o);
+}
+
+// Both loops run in blocks, each reading the options again, so that V8 compiles them with full
+// type feedback, and the float32 one calls Math.fround by name (see adam.ts).
+
+/**
+ * {@link radamUpdate} on float32 arrays in TypeScript, each operation rounded to float32: the
+ * WebAssembly kernel's twin, for runtimes without it and for its tests.
+ */
+export function radamFloat32Loop(param: FloatArray, grad: FloatArray, expAvg: FloatArray, expAvgSq: FloatArray, t: number, o: RAdamOptions): void {
   for (let start = 0; start < param.length; start += 16_384) {
-    const { lr, eps, weightDecay } = o;
-    const beta1 = o.betas[0];
-    const beta2 = o.betas[1];
-    const bias1 = 1 - beta1 ** t;
-    const bias2 = 1 - beta2 ** t;
-    const rhoInf = 2 / (1 - beta2) - 1;
-    const rhoT = rhoInf - (2 * t * beta2 ** t) / bias2;
-    const rectified = rhoT > 5;
-    const rect = rectified ? Math.sqrt(((rhoT - 4) * (rhoT - 2) * rhoInf) / ((rhoInf - 4) * (rhoInf - 2) * rhoT)) : 0;
-    const bias2Sqrt = Math.sqrt(bias2);
-    const { decay, maximize, decoupled, coupled } = decaySetup(o);
-    // Stored values used again are rounded to the arrays' dtype by hand.
-    const single = param instanceof Float32Array;
+    const { sign, decay, weightDecay, decoupled, coupled, lerpSmall, lerpCoefficient, beta2, weight2, bias1, lr, bias2Sqrt, eps, rectified, rect } = radamConstants(t, o, Math.fround);
     for (let i = start; i < param.length && i < start + 16_384; i++) {
-      let g = maximize ? -grad[i]! : grad[i]!;
+      let g = grad[i]! * sign;
       let x = param[i]!;
-      if (decoupled) x = single ? Math.fround(x * decay) : x * decay;
-      else if (coupled) g += weightDecay * x;
+      if (decoupled) x = Math.fround(x * decay);
+      else if (coupled) g = Math.fround(g + Math.fround(weightDecay * x));
       const m0 = expAvg[i]!;
-      const m1 = m0 + (g - m0) * (1 - beta1);
-      const m = single ? Math.fround(m1) : m1;
-      const v1 = expAvgSq[i]! * beta2 + (1 - beta2) * g * g;
-      const v = single ? Math.fround(v1) : v1;
+      const m = Math.fround((lerpSmall ? m0 : g) + Math.fround(lerpCoefficient * Math.fround(g - m0)));
+      const v = Math.fround(Math.fround(expAvgSq[i]! * beta2) + Math.fround(Math.fround(weight2 * g) * g));
       expAvg[i] = m;
       expAvgSq[i] = v;
-      const corrected = m / bias1;
-      if (rectified) param[i] = x - ((corrected * lr * bias2Sqrt) / (Math.sqrt(v) + eps)) * rect;
-      else param[i] = x - corrected * lr;
+      // PyTorch's `bias_corrected_exp_avg * lr * adaptive_lr * rect`, left to right.
+      let c = Math.fround(Math.fround(m / bias1) * lr);
+      if (rectified) c = Math.fround(Math.fround(c * Math.fround(bias2Sqrt / Math.fround(Math.fround(Math.sqrt(v)) + eps))) * rect);
+      param[i] = x - c;
+    }
+  }
+}
+
+/** {@link radamUpdate} on float64 arrays, in doubles. */
+function radamFloat64Loop(param: FloatArray, grad: FloatArray, expAvg: FloatArray, expAvgSq: FloatArray, t: number, o: RAdamOptions): void {
+  for (let start = 0; start < param.length; start += 16_384) {
+    const { sign, decay, weightDecay, decoupled, coupled, lerpSmall, lerpCoefficient, beta2, weight2, bias1, lr, bias2Sqrt, eps, rectified, rect } = radamConstants(t, o, identity);
+    for (let i = start; i < param.length && i < start + 16_384; i++) {
+      let g = grad[i]! * sign;
+      let x = param[i]!;
+      if (decoupled) x *= decay;
+      else if (coupled) g += weightDecay * x;
+      const m0 = expAvg[i]!;
+      const m = (lerpSmall ? m0 : g) + lerpCoefficient * (g - m0);
+      const v = expAvgSq[i]! * beta2 + weight2 * g * g;
+      expAvg[i] = m;
+      expAvgSq[i] = v;
+      let c = (m / bias1) * lr;
+      if (rectified) c = c * (bias2Sqrt / (Math.sqrt(v) + eps)) * rect;
+      param[i] = x - c;
     }
   }
 }

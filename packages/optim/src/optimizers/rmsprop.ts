@@ -1,6 +1,8 @@
 import type { Tensor } from '@torchlet/nn';
 import { Optimizer, type ParamGroup, type ParamGroupInput } from '../optimizer.js';
-import { checkNonNegative, type FloatArray, gradData, incrementStep, paramData, stateData, stepTensor, zerosLikeParam } from './common.js';
+import { checkNonNegative, decaySetup, type FloatArray, gradData, incrementStep, lerpSetup, paramData, stateData, stepTensor, zerosLikeParam } from './common.js';
+import { identity } from './rounding.js';
+import { runFloat32Kernel } from './wasm/kernels.js';
 
 /** RMSprop's hyperparameters (PyTorch's names in camelCase). */
 export interface RMSpropOptions extends Record<string, unknown> {
@@ -15,48 +17,97 @@ export interface RMSpropOptions extends Record<string, unknown> {
   maximize: boolean;
 }
 
+/** The scalars of an RMSprop step, each rounded by `round` as PyTorch's ops round them. */
+function rmspropConstants(o: RMSpropOptions, round: (v: number) => number) {
+  const { sign, weightDecay, coupled } = decaySetup(o, round);
+  const { lerpSmall, lerpCoefficient } = lerpSetup(1 - o.alpha, round);
+  return { sign, weightDecay, coupled, lerpSmall, lerpCoefficient, alpha: round(o.alpha), weight: round(1 - o.alpha), eps: round(o.eps), momentum: round(o.momentum), negativeLr: round(-o.lr) };
+}
+
 /**
  * One RMSprop step on flat arrays, in place:
  *
  * g ← ±g + λθ;  v ← αv + (1 − α)g²;  centered: ḡ ← αḡ + (1 − α)g, d ← √(v − ḡ²) + ε, else d ← √v + ε;
  * with momentum b ← μb + g/d, θ ← θ − γb; without, θ ← θ − γg/d.
  *
- * `gradAvg` (ḡ) is null unless centered, `buffer` (b) null unless momentum > 0.
+ * `gradAvg` (ḡ) is null unless centered, `buffer` (b) null unless momentum > 0. Each operation is
+ * rounded to the parameter's dtype, in PyTorch's order. Float32 arrays run in the WebAssembly
+ * kernel where the runtime has it (see `wasm/kernels.ts`), else in {@link rmspropFloat32Loop},
+ * which gives the same bits; float64 ones in a loop in doubles.
  */
 export function rmspropUpdate(param: FloatArray, grad: FloatArray, squareAvg: FloatArray, gradAvg: FloatArray | null, buffer: FloatArray | null, o: RMSpropOptions): void {
-  // In blocks, each reading the options again, so that V8 compiles it with full type feedback
-  // (see adamUpdate).
+  if (!(param instanceof Float32Array)) {
+    rmspropFloat64Loop(param, grad, squareAvg, gradAvg, buffer, o);
+    return;
+  }
+  const c = rmspropConstants(o, Math.fround);
+  const ran = runFloat32Kernel([param, grad, squareAvg, gradAvg, buffer], (kernels, n) =>
+    kernels.rmsprop(n, c.sign, c.weightDecay, c.alpha, c.weight, c.lerpCoefficient, c.eps, c.momentum, c.negativeLr, Number(c.coupled), Number(c.lerpSmall), Number(gradAvg !== null), Number(buffer !== null)));
+  if (!ran) rmspropFloat32Loop(param, grad, squareAvg, gradAvg, buffer, o);
+}
+
+// Both loops run in blocks, each reading the options again, so that V8 compiles them with full
+// type feedback, and the float32 one calls Math.fround by name (see adam.ts).
+
+/**
+ * {@link rmspropUpdate} on float32 arrays in TypeScript, each operation rounded to float32: the
+ * WebAssembly kernel's twin, for runtimes without it and for its tests.
+ */
+export function rmspropFloat32Loop(param: FloatArray, grad: FloatArray, squareAvg: FloatArray, gradAvg: FloatArray | null, buffer: FloatArray | null, o: RMSpropOptions): void {
   for (let start = 0; start < param.length; start += 16_384) {
-    const { lr, momentum, alpha, eps, weightDecay } = o;
-    const maximize = Boolean(o.maximize);
-    // Stored values used again are rounded to the state's dtype by hand.
-    const single = squareAvg instanceof Float32Array;
+    const { sign, weightDecay, coupled, lerpSmall, lerpCoefficient, alpha, weight, eps, momentum, negativeLr } = rmspropConstants(o, Math.fround);
     for (let i = start; i < param.length && i < start + 16_384; i++) {
       const x = param[i]!;
-      let g = maximize ? -grad[i]! : grad[i]!;
-      if (weightDecay !== 0) g += weightDecay * x;
-      const v1 = squareAvg[i]! * alpha + (1 - alpha) * g * g;
-      const v = single ? Math.fround(v1) : v1;
+      let g = grad[i]! * sign;
+      if (coupled) g = Math.fround(g + Math.fround(weightDecay * x));
+      const v = Math.fround(Math.fround(squareAvg[i]! * alpha) + Math.fround(Math.fround(weight * g) * g));
       squareAvg[i] = v;
-      let avg: number;
+      let d: number;
       if (gradAvg !== null) {
         const mean0 = gradAvg[i]!;
-        const mean1 = mean0 + (g - mean0) * (1 - alpha);
-        const mean = single ? Math.fround(mean1) : mean1;
+        const mean = Math.fround((lerpSmall ? mean0 : g) + Math.fround(lerpCoefficient * Math.fround(g - mean0)));
         gradAvg[i] = mean;
-        // The variance cancels: round its terms to the state's precision, as PyTorch's kernels do.
-        const variance = single ? Math.fround(v - Math.fround(mean * mean)) : v - mean * mean;
-        avg = Math.sqrt(variance) + eps;
+        d = Math.fround(Math.sqrt(Math.fround(v - Math.fround(mean * mean))));
       } else {
-        avg = Math.sqrt(v) + eps;
+        d = Math.fround(Math.sqrt(v));
+      }
+      d = Math.fround(d + eps);
+      if (buffer !== null) {
+        const b = Math.fround(Math.fround(buffer[i]! * momentum) + Math.fround(g / d));
+        buffer[i] = b;
+        param[i] = x + Math.fround(negativeLr * b);
+      } else {
+        param[i] = x + Math.fround(Math.fround(negativeLr * g) / d);
+      }
+    }
+  }
+}
+
+/** {@link rmspropUpdate} on float64 arrays, in doubles. */
+function rmspropFloat64Loop(param: FloatArray, grad: FloatArray, squareAvg: FloatArray, gradAvg: FloatArray | null, buffer: FloatArray | null, o: RMSpropOptions): void {
+  for (let start = 0; start < param.length; start += 16_384) {
+    const { sign, weightDecay, coupled, lerpSmall, lerpCoefficient, alpha, weight, eps, momentum, negativeLr } = rmspropConstants(o, identity);
+    for (let i = start; i < param.length && i < start + 16_384; i++) {
+      const x = param[i]!;
+      let g = grad[i]! * sign;
+      if (coupled) g += weightDecay * x;
+      const v = squareAvg[i]! * alpha + weight * g * g;
+      squareAvg[i] = v;
+      let d: number;
+      if (gradAvg !== null) {
+        const mean0 = gradAvg[i]!;
+        const mean = (lerpSmall ? mean0 : g) + lerpCoefficient * (g - mean0);
+        gradAvg[i] = mean;
+        d = Math.sqrt(v - mean * mean) + eps;
+      } else {
+        d = Math.sqrt(v) + eps;
       }
       if (buffer !== null) {
-        const b1 = buffer[i]! * momentum + g / avg;
-        const b = single ? Math.fround(b1) : b1;
+        const b = buffer[i]! * momentum + g / d;
         buffer[i] = b;
-        param[i] = x - lr * b;
+        param[i] = x + negativeLr * b;
       } else {
-        param[i] = x - (lr * g) / avg;
+        param[i] = x + (negativeLr * g) / d;
       }
     }
   }

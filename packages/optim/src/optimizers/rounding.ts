@@ -7,7 +7,8 @@ import type { FloatArray } from './common.js';
 
 const scratch = new Float32Array(1);
 const scratchBits = new Uint32Array(scratch.buffer);
-const identity = (v: number): number => v;
+/** No rounding: float64 arithmetic as it is. */
+export const identity = (v: number): number => v;
 
 /**
  * Rounds `x` to the nearest bfloat16 value, ties to even, as PyTorch's `c10::BFloat16` does (the

@@ -2,6 +2,8 @@ import { full, type Tensor } from '@torchlet/nn';
 import { OptimError } from '../optim-error.js';
 import { Optimizer, type ParamGroup, type ParamGroupInput } from '../optimizer.js';
 import { checkNonNegative, type FloatArray, gradData, incrementStep, paramData, stateData, stepTensor, zerosLikeParam } from './common.js';
+import { identity } from './rounding.js';
+import { runFloat32Kernel } from './wasm/kernels.js';
 
 /** Rprop's hyperparameters (PyTorch's names in camelCase). */
 export interface RpropOptions extends Record<string, unknown> {
@@ -14,6 +16,11 @@ export interface RpropOptions extends Record<string, unknown> {
   maximize: boolean;
 }
 
+/** The scalars of an Rprop step, rounded by `round`: PyTorch multiplies and clamps in the tensors' dtype. */
+function rpropConstants(o: RpropOptions, round: (v: number) => number) {
+  return { sign: o.maximize ? -1 : 1, etaMinus: round(o.etas[0]), etaPlus: round(o.etas[1]), low: round(o.stepSizes[0]), high: round(o.stepSizes[1]) };
+}
+
 /**
  * One Rprop step on flat arrays, in place. Per element, with s = sign(g · g_prev):
  *
@@ -21,30 +28,39 @@ export interface RpropOptions extends Record<string, unknown> {
  * θ ← θ − sign(g) · Δ;  g_prev ← g.
  *
  * Where the sign flipped the element does not move and forgets its gradient, so the next step
- * neither grows nor shrinks its step size. `stepSize` is Δ, `prev` is g_prev.
+ * neither grows nor shrinks its step size. `stepSize` is Δ, `prev` is g_prev. Float32 arrays run
+ * in the WebAssembly kernel where the runtime has it (see `wasm/kernels.ts`), else in
+ * {@link rpropLoop}, which gives the same bits.
  */
 export function rpropUpdate(param: FloatArray, grad: FloatArray, prev: FloatArray, stepSize: FloatArray, o: RpropOptions): void {
+  const c = rpropConstants(o, Math.fround);
+  const ran = runFloat32Kernel([param, grad, prev, stepSize], (kernels, n) => kernels.rprop(n, c.sign, c.etaMinus, c.etaPlus, c.low, c.high));
+  if (!ran) rpropLoop(param, grad, prev, stepSize, o);
+}
+
+/**
+ * {@link rpropUpdate} in TypeScript, for float32 and float64 arrays (it rounds only the product
+ * and the step size, so one loop serves both): the WebAssembly kernel's twin, for float64, for
+ * runtimes without it and for its tests.
+ */
+export function rpropLoop(param: FloatArray, grad: FloatArray, prev: FloatArray, stepSize: FloatArray, o: RpropOptions): void {
   // In blocks, each reading the options again, so that V8 compiles it with full type feedback
-  // (see adamUpdate).
+  // (see adam.ts).
   for (let start = 0; start < param.length; start += 16_384) {
-    const maximize = Boolean(o.maximize);
-    // PyTorch multiplies by the factors, and compares, in the tensors' dtype.
     const single = param instanceof Float32Array;
-    const [etaMinus, etaPlus] = single ? [Math.fround(o.etas[0]), Math.fround(o.etas[1])] : o.etas;
-    const low = o.stepSizes[0];
-    const high = o.stepSizes[1];
+    const { sign, etaMinus, etaPlus, low, high } = rpropConstants(o, single ? Math.fround : identity);
     for (let i = start; i < param.length && i < start + 16_384; i++) {
-      let g = maximize ? -grad[i]! : grad[i]!;
+      let g = grad[i]! * sign;
       const product = single ? Math.fround(g * prev[i]!) : g * prev[i]!;
-      const factor = product > 0 ? etaPlus : product < 0 ? etaMinus : product === 0 ? 1 : NaN;
-      const size1 = Math.min(Math.max(stepSize[i]! * factor, low), high);
-      const size = single ? Math.fround(size1) : size1;
+      const factor = product > 0 ? etaPlus : product < 0 ? etaMinus : product === 0 ? 1 : product;
+      const size1 = stepSize[i]! * factor;
+      const size = Math.min(Math.max(single ? Math.fround(size1) : size1, low), high);
       stepSize[i] = size;
-      if (factor === etaMinus) g = 0;
+      if (product < 0) g = 0;
       // Math.sign(g) without branching on the sign, which mispredicts on noisy gradients; `|| g`
       // keeps Math.sign's ±0 and NaN.
-      const sign = Number(g > 0) - Number(g < 0) || g;
-      param[i] = param[i]! - sign * size;
+      const s = Number(g > 0) - Number(g < 0) || g;
+      param[i] = param[i]! - s * size;
       prev[i] = g;
     }
   }
