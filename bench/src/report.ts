@@ -246,5 +246,18 @@ columns.
   block and products are summed in double precision. Wider tiles (4×8, 8×4) and unrolling measured
   no faster: V8 gives JavaScript no SIMD and sixteen registers, and each typed-array load carries
   a bounds check; see the file for details.
+- **threads** (wasm only; \`packages/tensor/src/backend/threads.ts\`, \`setNumThreads\`, default: the
+  cores up to four): a product of at least 128³ multiply-adds is staged once into a memory shared
+  with worker threads and C is cut into bands along its longer side, one per thread, each computed
+  by the same kernel in the same order as on one thread (so the bits are the same). Two threads
+  on this machine, one and two alternating in one process, medians of 9 rounds: 256×256 at 58 and
+  91 GFLOP/s (1.56×), 512×512 at 59 and 107 (1.81×), 1024×1024 at 59 and 111 (1.89×). The
+  threshold is where a second thread starts to pay when it has to be woken (30–50 µs here):
+  with 300 µs between products two threads lost at 96³ (0.70×), broke even at 128³ and gained at
+  192³ (1.39×); back to back, with the worker still polling, they paid from 64³ (1.15×). The
+  LeNet convolutions' per-image GEMMs (0.1–0.5 million multiply-adds) stay below it, so conv2d
+  runs as on one thread. On a machine whose other core is busy, a band no worker has started by
+  the time the calling thread is done with its own is taken back, so a product then costs about
+  what it does on one thread.
 `;
 }

@@ -14,7 +14,39 @@ export interface Backend {
    * does, like PyTorch), so results may differ between backends by float32 rounding.
    */
   gemm(args: GemmArgs): void;
+  /**
+   * Elementwise kernels on contiguous float spans: tanh, sigmoid and exp of one operand, and the
+   * arithmetic `a op alpha·b` of two (see {@link ElementwiseArgs}). Float32 tanh, sigmoid and exp
+   * are the approximations of `kernels/fast-math.ts`, within one ulp of the correctly rounded
+   * result; float64 ones are `Math`'s. Arithmetic is computed as float64 and rounded once, as
+   * the generic loop computes it. Every backend gives the same bits.
+   */
+  elementwise(args: ElementwiseArgs): void;
 }
+
+/** The float span type of {@link Backend.elementwise}. */
+type FloatArray = Float32Array | Float64Array;
+
+/**
+ * Arguments of {@link Backend.elementwise}: `out[outOffset + i] = op(x[xOffset + i])` for `i < n`
+ * (a unary op), or `out[outOffset + i] = a[aOffset + i] op alpha·b[bOffset + i]`, where one side
+ * (not both) may instead be a scalar, and `alpha` scales `b` for add and sub only. All arrays have
+ * `out`'s type. `out` may be the same span as an input (in-place ops) but must not otherwise
+ * overlap one.
+ */
+export type ElementwiseArgs =
+  | { op: 'tanh' | 'sigmoid' | 'exp'; n: number; out: FloatArray; outOffset: number; x: FloatArray; xOffset: number }
+  | {
+      op: 'add' | 'sub' | 'mul' | 'div';
+      n: number;
+      out: FloatArray;
+      outOffset: number;
+      a: FloatArray | number;
+      aOffset: number;
+      b: FloatArray | number;
+      bOffset: number;
+      alpha: number;
+    };
 
 /** Arguments of {@link Backend.gemm}. */
 export interface GemmArgs {

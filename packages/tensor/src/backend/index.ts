@@ -3,9 +3,10 @@ import type { Backend } from './backend.js';
 import { jsBackend } from './js-backend.js';
 import { wasmBackend, wasmSimdAvailable } from './wasm-backend.js';
 
-export type { Backend, GemmArgs } from './backend.js';
+export type { Backend, ElementwiseArgs, GemmArgs } from './backend.js';
 export { jsBackend } from './js-backend.js';
 export { wasmBackend, wasmSimdAvailable } from './wasm-backend.js';
+export { getNumThreads, setNumThreads, threadsReady } from './threads.js';
 
 /** The names {@link useBackend} takes. */
 export type BackendName = 'js' | 'wasm';

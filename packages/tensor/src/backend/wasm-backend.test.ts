@@ -4,7 +4,7 @@ import { build, TS_PATH, WAT_PATH } from '../../scripts/build-wasm.mjs';
 import { InvalidArgumentError } from '../errors/index.js';
 import type { GemmArgs } from './backend.js';
 import { getBackend, jsBackend, setBackend, useBackend, wasmBackend, wasmSimdAvailable } from './index.js';
-import { gemmWasmBase64 } from './wasm/gemm-wasm.js';
+import { gemmSharedWasmBase64, gemmWasmBase64 } from './wasm/gemm-wasm.js';
 
 /** Deterministic values in [-1, 1). */
 function values(length: number, seed: number): Float32Array {
@@ -126,5 +126,6 @@ describe('gemm.wasm', () => {
 
   it('is under 4 KB, so even browsers that limit synchronous compilation on the main thread compile it', () => {
     expect((gemmWasmBase64.length * 3) / 4).toBeLessThan(4096);
+    expect((gemmSharedWasmBase64.length * 3) / 4).toBeLessThan(4096);
   });
 });

@@ -1,5 +1,8 @@
 import { gemm as jsGemm } from '../kernels/gemm.js';
 import type { Backend, GemmArgs } from './backend.js';
+import { wasmElementwise } from './wasm-elementwise.js';
+import { type GemmCall, readyTeam, reserve, runShares } from './threads.js';
+import { decodeBase64, type GemmKernels, MAX_PAGES, PAGE_BYTES, wasmApi } from './wasm-api.js';
 import { gemmBlocking, gemmWasmBase64 } from './wasm/gemm-wasm.js';
 
 /**
@@ -13,47 +16,36 @@ import { gemmBlocking, gemmWasmBase64 } from './wasm/gemm-wasm.js';
  * The module has its own linear memory. Each call copies the span of A and B it reads and, when
  * beta ≠ 0, C into that memory, runs the blocked GEMM there (packing, 2×16 micro-kernel, edges; for
  * a matrix-vector shape, dot products or column sweeps without packing) and copies C back. The
- * copies run at memcpy speed: about 2% of a 1024×1024 product.
+ * copies run at memcpy speed: about 2% of a 1024×1024 product. Products of at least
+ * {@link THREADED_WORK} multiply-adds are split across worker threads where they are running (see
+ * threads.ts and {@link threaded}); the rest, and all of them until the workers are ready, run here.
  *
  * Products in float32 are summed in float32 (as PyTorch does), in a different order from the
  * TypeScript kernel, which sums in float64: results differ by float32 rounding. Float64 products
  * run the TypeScript kernel.
  */
-export const wasmBackend: Backend = { name: 'wasm', gemm: wasmGemm };
-
-/** The slice of the WebAssembly JS API this backend uses (the package's lib has no DOM types). */
-interface WasmApi {
-  validate(bytes: Uint8Array): boolean;
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => { exports: Exports };
-  Memory: new (descriptor: { initial: number }) => { buffer: ArrayBuffer };
-}
-
-/**
- * The module's functions (see wasm/gemm.wat): C += alpha·A·B and y += alpha·M·v, on byte
- * pointers into its memory and strides in elements.
- */
-interface Exports {
-  gemm(
-    m: number, n: number, k: number, alpha: number,
-    a: number, aRowStride: number, aColStride: number,
-    b: number, bRowStride: number, bColStride: number,
-    c: number, packedA: number, packedB: number, tile: number,
-  ): void;
-  gemv(length: number, k: number, alpha: number, matrix: number, outStride: number, reduceStride: number, vector: number, y: number): void;
-}
+export const wasmBackend: Backend = { name: 'wasm', gemm: wasmGemm, elementwise: wasmElementwise };
 
 const { MR, NR, KC, MC, NC } = gemmBlocking;
-const FLOATS_PER_PAGE = 65536 / 4;
-/** wasm32 memory ends at 4 GiB. */
-const MAX_PAGES = 65536;
+const FLOATS_PER_PAGE = PAGE_BYTES / 4;
 /** Memory past this many floats (64 MiB) is not kept after the product that needed it. */
 const KEPT_FLOATS = 1 << 24;
+/**
+ * The size (m·n·k multiply-adds) from which a product is split across threads: 128³. Measured on
+ * two cores (AMD EPYC, Node 20; square products, one and two threads alternating in one process,
+ * medians of 9 rounds): with the worker still polling after the previous product, two threads
+ * broke even at 48³ (0.96×) and paid from 64³ (1.15×; 1.49× at 128³, 1.59× at 256³); with 300 µs
+ * between products, so that the worker has gone to sleep and must be woken, 96³ still lost
+ * (0.70×), 128³ broke even (1.00×) and 192³ paid (1.39×). Sizes between the two would gain only
+ * when products come back to back, so the threshold is where waking a worker pays for itself. A
+ * product of t times this size may use up to t + 1 threads.
+ */
+export const THREADED_WORK = 128 ** 3;
 
 /** An instance of the module with a view of its whole memory. */
 interface Workspace {
   heap: Float32Array;
-  kernels: Exports;
+  kernels: GemmKernels;
 }
 
 let bytes: Uint8Array | undefined;
@@ -61,17 +53,8 @@ let available: boolean | undefined;
 let compiled: object | undefined;
 let kept: Workspace | undefined;
 
-function wasmApi(): WasmApi | undefined {
-  return (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
-}
-
 function moduleBytes(): Uint8Array {
-  if (!bytes) {
-    const binary = (globalThis as unknown as { atob(data: string): string }).atob(gemmWasmBase64);
-    bytes = new Uint8Array(binary.length);
-    for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
-  }
-  return bytes;
+  return (bytes ??= decodeBase64(gemmWasmBase64));
 }
 
 /**
@@ -138,6 +121,11 @@ function align(floats: number): number {
   return (floats + 3) & ~3;
 }
 
+/** Floats rounded up to a multiple of 16: a 64-byte cache line, so two threads' regions share none. */
+function line(floats: number): number {
+  return (floats + 15) & ~15;
+}
+
 /**
  * How many floats an operand takes in the module's memory: its span when that is compact (the
  * usual case: a contiguous or transposed matrix, or a window of one), else rows·cols for a gathered
@@ -192,7 +180,7 @@ function wasmGemm(args: GemmArgs): void {
     jsGemm(args);
     return;
   }
-  const done = m === 1 || n === 1 ? gemv(args, a, b, c) : blocked(args, a, b, c);
+  const done = m === 1 || n === 1 ? gemv(args, a, b, c) : (m * n * k >= THREADED_WORK && threaded(args, a, b, c)) || blocked(args, a, b, c);
   if (!done) jsGemm(args);
 }
 
@@ -217,10 +205,83 @@ function blocked(args: GemmArgs, a: Float32Array, b: Float32Array, c: Float32Arr
     m, n, k, alpha,
     4 * left.start, left.rowStride, left.colStride,
     4 * right.start, right.rowStride, right.colStride,
-    4 * cAt, 4 * packedA, 4 * packedB, 4 * tile,
+    4 * cAt, n, 4 * packedA, 4 * packedB, 4 * tile,
   );
   c.set(heap.subarray(cAt, cAt + m * n), cOffset);
   return true;
+}
+
+/**
+ * The blocked product split across threads (see threads.ts), or false when they are not ready or no
+ * memory could be had for it, and then the caller runs it on this thread. The operands are staged
+ * once into the shared memory; C is cut into bands along its longer side, bands a whole number
+ * of register tiles wide, and each thread runs the module's gemm on its band with packing buffers of
+ * its own. Each thread packs the whole of the operand it does not cut, so cutting the longer side
+ * duplicates the smaller packing; measured on two threads, square products split as well either way
+ * (1024³: 1.85–1.91× by rows, 1.79–1.92× by columns), 64×1024×256 went 1.64× by columns but
+ * 1.33–1.44× by rows, and 1024×64×256 1.57× by rows but 0.96–1.52× by columns. Every element of
+ * C is still summed by the same micro-kernel in the same order, so the result is bit for bit the
+ * single-threaded one.
+ */
+function threaded(args: GemmArgs, a: Float32Array, b: Float32Array, c: Float32Array): boolean {
+  const team = readyTeam();
+  if (!team) return false;
+  const { m, n, k, alpha, aOffset, aRowStride, aColStride, bOffset, bRowStride, bColStride, beta, cOffset } = args;
+  const byRows = m >= n;
+  const shares = bands(byRows ? m : n, byRows ? MR : NR, Math.min(team.threads, Math.floor((m * n * k) / THREADED_WORK) + 1));
+  if (shares.length < 2) return false;
+  const [aLow, aHigh] = span(aOffset, m, k, aRowStride, aColStride);
+  const [bLow, bHigh] = span(bOffset, k, n, bRowStride, bColStride);
+  const kc = Math.min(KC, k);
+  const aAt = team.base;
+  const bAt = align(aAt + stagedSize(aLow, aHigh, m, k));
+  const cAt = align(bAt + stagedSize(bLow, bHigh, k, n));
+  // Each thread's packing buffers and tile, a cache line apart from the next thread's.
+  const scratch: [number, number, number][] = [];
+  let end = cAt + m * n;
+  for (const [, width] of shares) {
+    const rows = byRows ? width : m;
+    const cols = byRows ? n : width;
+    const packedA = line(end);
+    const packedB = align(packedA + Math.ceil(Math.min(MC, rows) / MR) * MR * kc);
+    const tile = align(packedB + Math.ceil(Math.min(NC, cols) / NR) * NR * kc);
+    scratch.push([packedA, packedB, tile]);
+    end = tile + MR * NR;
+  }
+  if (!reserve(team, line(end))) return false;
+  const { heap } = team;
+  const left = stage(heap, a, aOffset, m, k, aRowStride, aColStride, aAt);
+  const right = stage(heap, b, bOffset, k, n, bRowStride, bColStride, bAt);
+  stageC(heap, c, cOffset, m * n, beta, cAt);
+  const calls = shares.map(([start, width], t): GemmCall => {
+    const [packedA, packedB, tile] = scratch[t]!;
+    const [i, j] = byRows ? [start, 0] : [0, start];
+    return [
+      byRows ? width : m, byRows ? n : width, k, alpha,
+      4 * (left.start + i * left.rowStride), left.rowStride, left.colStride,
+      4 * (right.start + j * right.colStride), right.rowStride, right.colStride,
+      4 * (cAt + i * n + j), n, 4 * packedA, 4 * packedB, 4 * tile,
+    ];
+  });
+  if (!runShares(team, calls)) return false;
+  c.set(heap.subarray(cAt, cAt + m * n), cOffset);
+  return true;
+}
+
+/**
+ * `parts` consecutive bands [start, width] covering `length` lines, each a whole number of `unit`s
+ * wide but the last (fewer bands when there are fewer units), as even as that allows.
+ */
+function bands(length: number, unit: number, parts: number): [number, number][] {
+  const units = Math.ceil(length / unit);
+  const count = Math.min(parts, units);
+  const out: [number, number][] = [];
+  for (let t = 0, start = 0; t < count; t++) {
+    const width = Math.min(length - start, (Math.floor(units / count) + (t < units % count ? 1 : 0)) * unit);
+    out.push([start, width]);
+    start += width;
+  }
+  return out;
 }
 
 /**

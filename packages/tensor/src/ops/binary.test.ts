@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { DTypeError, InvalidArgumentError, ShapeError } from '../errors/index.js';
 import { broadcastShapes } from '../shape.js';
 import { arange, tensor, zeros } from './creation.js';
-import { add, add_, addcdiv_, addcmul_, allclose, copy_, div, div_, eq, isclose, lerp_, maximum, mul, pow, remainder, sub, where } from './binary.js';
+import { Tensor } from '../tensor.js';
+import { add, add_, addcdiv_, addcmul_, allclose, copy_, div, div_, eq, isclose, lerp_, maximum, mul, mul_, pow, remainder, sub, sub_, where } from './binary.js';
 import { transpose } from './views.js';
 
 describe('broadcastShapes', () => {
@@ -138,5 +139,52 @@ describe('in-place ops', () => {
     const x = zeros([3], { dtype: 'int32' });
     copy_(x, tensor([1.7, -2.7, 3]));
     expect(x.tolist()).toEqual([1, -2, 3]);
+  });
+});
+
+describe('arithmetic on dense float tensors', () => {
+  /** A [64, 48] float32 tensor as a transposed view (the per-element path) and a contiguous copy (the backend's kernel). */
+  function operands(seed: number): { view: Tensor; dense: Tensor } {
+    const values = Float32Array.from({ length: 64 * 48 }, (_, i) => Math.sin(seed * 1000 + i) * 10);
+    values[5] = NaN;
+    values[6] = Infinity;
+    values[7] = 0;
+    const view = transpose(Tensor.fromData(values, [48, 64], 'float32'), 0, 1);
+    return { view, dense: view.contiguous() };
+  }
+  const bitsOf = (x: Tensor): number[] => Array.from(new Uint32Array(Float32Array.from(x.toTypedArray(), (v) => (Number.isNaN(v) ? NaN : v)).buffer));
+
+  it('gives bit for bit what the per-element path gives: tensors, scalars on either side, alpha', () => {
+    const a = operands(1);
+    const b = operands(2);
+    const cases: [string, (x: Tensor, y: Tensor) => Tensor][] = [
+      ['a + b', (x, y) => add(x, y)],
+      ['a + 0.1·b', (x, y) => add(x, y, { alpha: 0.1 })],
+      ['a − 3·b', (x, y) => sub(x, y, { alpha: 3 })],
+      ['a·b', (x, y) => mul(x, y)],
+      ['a/b', (x, y) => div(x, y)],
+      ['a·0.1', (x) => mul(x, 0.1)],
+      ['a·2', (x) => mul(x, 2)],
+      ['a + 1', (x) => add(x, 1)],
+      ['a − 0.3', (x) => sub(x, 0.3)],
+      ['a/3', (x) => div(x, 3)],
+      ['1 − 0.5·a', (x) => sub(1, x, { alpha: 0.5 })],
+      ['0.1/a', (x) => div(0.1, x)],
+    ];
+    for (const [name, f] of cases) expect(bitsOf(f(a.dense, b.dense)), name).toEqual(bitsOf(f(a.view, b.view)));
+  });
+
+  it('gives bit for bit what the per-element path gives in place', () => {
+    const cases: [string, (x: Tensor, y: Tensor) => Tensor][] = [
+      ['x += −0.01·y', (x, y) => add_(x, y, { alpha: -0.01 })],
+      ['x −= y', (x, y) => sub_(x, y)],
+      ['x ·= 0.9', (x) => mul_(x, 0.9)],
+      ['x /= y', (x, y) => div_(x, y)],
+    ];
+    for (const [name, f] of cases) {
+      const a = operands(3);
+      const b = operands(4);
+      expect(bitsOf(f(a.dense, b.dense)), name).toEqual(bitsOf(f(a.view, b.view)));
+    }
   });
 });

@@ -1,7 +1,8 @@
 import { allocate, castScalar, type DType, isFloatingPoint, promoteTypes, promoteWithScalar, scalarDType } from '../dtype.js';
 import { DTypeError, ShapeError } from '../errors/index.js';
 import { broadcastStrides, elementOffsets } from '../iterate.js';
-import { type ArithmeticOp, arithmeticScalarTensor, arithmeticTensors, arithmeticTensorScalar, type FloatArray } from '../kernels/elementwise.js';
+import { getBackend } from '../backend/index.js';
+import type { ArithmeticOp, FloatArray } from '../kernels/elementwise.js';
 import { broadcastShapes, formatShape, numelOf, sameShape } from '../shape.js';
 import { Tensor } from '../tensor.js';
 
@@ -123,30 +124,42 @@ function isDenseFloat(x: Operand, dtype: DType): x is Tensor {
   return x instanceof Tensor && x.dtype === dtype && isFloatingPoint(dtype) && x.isContiguous();
 }
 
+/** A dense operand's storage, or a scalar operand's value, as the backend's elementwise kernels take it. */
+function kernelOperand(v: Operand): FloatArray | number {
+  return v instanceof Tensor ? (v.storage.data as FloatArray) : scalarValue(v);
+}
+
+function kernelOffset(v: Operand): number {
+  return v instanceof Tensor ? v.offset : 0;
+}
+
+/**
+ * The tensor whose shape the output of `a op b` takes when the elementwise kernels can compute it:
+ * both dense tensors of `dtype` with the same shape, or one such tensor and a scalar.
+ */
+function kernelShaped(a: Operand, b: Operand, dtype: DType): Tensor | undefined {
+  const aDense = isDenseFloat(a, dtype);
+  const bDense = isDenseFloat(b, dtype);
+  if (aDense && bDense) return sameShape(a.shape, b.shape) ? a : undefined;
+  if (aDense && !(b instanceof Tensor)) return a;
+  if (bDense && !(a instanceof Tensor)) return b;
+  return undefined;
+}
+
 /**
  * {@link mapBinary} for add, sub, mul and true div, `f` being `(x, y) => x op alpha·y`. Float
  * outputs from contiguous same-shape operands of that dtype, or one such tensor and a scalar,
- * run a dedicated loop (no call per element, bit-identical results); the rest go through `f`.
+ * run the backend's elementwise kernel (no call per element, bit-identical results); the rest go
+ * through `f`.
  */
 export function mapArithmetic(op: ArithmeticOp, a: Operand, b: Operand, outDType: DType, alpha: number, f: Binary): Tensor {
-  const aDense = isDenseFloat(a, outDType);
-  const bDense = isDenseFloat(b, outDType);
-  if (aDense && bDense && sameShape(a.shape, b.shape)) {
-    const out = allocate(outDType, a.numel()) as FloatArray;
-    arithmeticTensors(op, out, 0, a.storage.data as FloatArray, a.offset, b.storage.data as FloatArray, b.offset, out.length, alpha);
-    return Tensor.fromData(out, a.shape, outDType);
-  }
-  if (aDense && !(b instanceof Tensor)) {
-    const out = allocate(outDType, a.numel()) as FloatArray;
-    arithmeticTensorScalar(op, out, 0, a.storage.data as FloatArray, a.offset, scalarValue(b), out.length, alpha);
-    return Tensor.fromData(out, a.shape, outDType);
-  }
-  if (bDense && !(a instanceof Tensor)) {
-    const out = allocate(outDType, b.numel()) as FloatArray;
-    arithmeticScalarTensor(op, out, scalarValue(a), b.storage.data as FloatArray, b.offset, out.length, alpha);
-    return Tensor.fromData(out, b.shape, outDType);
-  }
-  return mapBinary(op, a, b, outDType, f);
+  const dense = kernelShaped(a, b, outDType);
+  if (!dense) return mapBinary(op, a, b, outDType, f);
+  const out = allocate(outDType, dense.numel()) as FloatArray;
+  getBackend().elementwise({
+    op, n: out.length, out, outOffset: 0, a: kernelOperand(a), aOffset: kernelOffset(a), b: kernelOperand(b), bOffset: kernelOffset(b), alpha,
+  });
+  return Tensor.fromData(out, dense.shape, outDType);
 }
 
 function allocateWith(dtype: DType, n: number, value: number) {
@@ -203,22 +216,17 @@ export function mapBinaryInPlace(op: string, x: Tensor, other: Operand, f: Binar
 
 /**
  * {@link mapBinaryInPlace} for add_, sub_, mul_ and div_, `f` being `(v, y) => v op alpha·y`:
- * a dedicated loop when `x` is a contiguous float tensor and `other` a scalar or a contiguous
- * tensor of the same shape and dtype; otherwise through `f`.
+ * the backend's elementwise kernel when `x` is a contiguous float tensor and `other` a scalar or
+ * a contiguous tensor of the same shape and dtype; otherwise through `f`.
  */
 export function mapArithmeticInPlace(op: ArithmeticOp, x: Tensor, other: Operand, alpha: number, f: Binary): Tensor {
   const name = `${op}_`;
-  if (!isDenseFloat(x, x.dtype)) return mapBinaryInPlace(name, x, other, f);
+  if (kernelShaped(x, other, x.dtype) !== x) return mapBinaryInPlace(name, x, other, f);
+  checkInPlaceDType(name, x, resultType(x, other));
   const data = x.storage.data as FloatArray;
-  if (!(other instanceof Tensor)) {
-    checkInPlaceDType(name, x, resultType(x, other));
-    arithmeticTensorScalar(op, data, x.offset, data, x.offset, scalarValue(other), x.numel(), alpha);
-  } else if (isDenseFloat(other, x.dtype) && sameShape(other.shape, x.shape)) {
-    checkInPlaceDType(name, x, resultType(x, other));
-    arithmeticTensors(op, data, x.offset, data, x.offset, other.storage.data as FloatArray, other.offset, x.numel(), alpha);
-  } else {
-    return mapBinaryInPlace(name, x, other, f);
-  }
+  getBackend().elementwise({
+    op, n: x.numel(), out: data, outOffset: x.offset, a: data, aOffset: x.offset, b: kernelOperand(other), bOffset: kernelOffset(other), alpha,
+  });
   x.bumpVersion();
   return x;
 }

@@ -1,8 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { DTypeError, InvalidArgumentError } from '../errors/index.js';
 import { erf as erfScalar } from '../kernels/erf.js';
+import { sigmoidScalar } from '../kernels/elementwise.js';
+import { expFloat32, sigmoidFloat32, tanhFloat32 } from '../kernels/fast-math.js';
+import { Tensor } from '../tensor.js';
 import { tensor } from './creation.js';
-import { clamp, exp, gelu, nanToNum, neg, relu, round, sigmoid, sqrt_ } from './unary.js';
+import { clamp, exp, exp_, gelu, nanToNum, neg, relu, round, sigmoid, sigmoid_, sqrt_, tanh, tanh_ } from './unary.js';
+import { transpose } from './views.js';
 
 describe('erf', () => {
   it('matches Python math.erf to 1e-14', () => {
@@ -55,5 +59,42 @@ describe('unary values', () => {
 
   it('nanToNum uses the dtype limits', () => {
     expect(nanToNum(tensor([NaN, Infinity, -Infinity], { dtype: 'float32' })).tolist()).toEqual([0, 3.4028234663852886e38, -3.4028234663852886e38]);
+  });
+});
+
+describe('tanh, sigmoid and exp', () => {
+  const data = Array.from({ length: 3000 }, (_, i) => Math.sin(i) * 12);
+  const ops = [
+    { op: tanh, op_: tanh_, float32: tanhFloat32, float64: Math.tanh },
+    { op: sigmoid, op_: sigmoid_, float32: sigmoidFloat32, float64: sigmoidScalar },
+    { op: exp, op_: exp_, float32: expFloat32, float64: Math.exp },
+  ];
+
+  it('compute float32 tensors with the 1-ulp approximations, on every backend and layout', () => {
+    const x = tensor(data, { dtype: 'float32' });
+    const columns = transpose(Tensor.fromData(x.toTypedArray(), [1000, 3], 'float32'), 0, 1);
+    for (const { op, op_, float32 } of ops) {
+      const expected = Array.from(x.toTypedArray(), (v) => Math.fround(float32(v)));
+      expect(Array.from(op(x).toTypedArray())).toEqual(expected);
+      expect(Array.from(op(columns).toTypedArray())).toEqual(Array.from(columns.toTypedArray(), (v) => Math.fround(float32(v))));
+      const inPlace = x.clone();
+      op_(inPlace);
+      expect(Array.from(inPlace.toTypedArray())).toEqual(expected);
+      expect(inPlace.version).toBe(1);
+    }
+  });
+
+  it('compute float64 tensors with the exact Math functions', () => {
+    const x = tensor(data, { dtype: 'float64' });
+    for (const { op, float64 } of ops) expect(Array.from(op(x).toTypedArray())).toEqual(data.map(float64));
+  });
+
+  it('compute integer tensors in float32', () => {
+    const x = tensor([-3, 0, 2, 40]);
+    for (const { op, float32 } of ops) {
+      const y = op(x);
+      expect(y.dtype).toBe('float32');
+      expect(Array.from(y.toTypedArray())).toEqual([-3, 0, 2, 40].map((v) => Math.fround(float32(v))));
+    }
   });
 });

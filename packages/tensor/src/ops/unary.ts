@@ -1,9 +1,12 @@
+import { getBackend } from '../backend/index.js';
 import { allocate, type DType, isFloatingPoint } from '../dtype.js';
 import { DTypeError, InvalidArgumentError } from '../errors/index.js';
+import { type FloatArray, sigmoidScalar, type UnaryOp, unaryFunction } from '../kernels/elementwise.js';
 import { erf as erfScalar } from '../kernels/erf.js';
-import type { FloatArray } from '../kernels/elementwise.js';
 import { Tensor } from '../tensor.js';
 import { mapUnary, mapUnaryInPlace } from './map.js';
+
+export { sigmoidScalar } from '../kernels/elementwise.js';
 
 /** Float ops on integer tensors compute in float32, as PyTorch does. */
 function floatResult(x: Tensor): DType {
@@ -14,45 +17,23 @@ function floatOp(f: (v: number) => number): (x: Tensor) => Tensor {
   return (x) => mapUnary(x, floatResult(x), f);
 }
 
-/** `out[oo + i] = f(x[ox + i])` for `i < n`, `f` fixed in the loop's body. */
-type FloatLoop = (out: FloatArray, oo: number, x: FloatArray, ox: number, n: number) => void;
-
 /**
- * Dedicated loops for the activations that chains of ops spend their time in. Each is its own
- * function so that its call to `f` is monomorphic and inlined, unlike the closure call per
- * element in {@link mapUnary}; it calls the same `f`, so results are bit-identical.
+ * tanh, sigmoid and exp: the backend's elementwise kernel for contiguous float tensors, else the
+ * same function per element. Float32 results use the approximations of kernels/fast-math.ts
+ * (within one float32 ulp of the exact value), float64 results `Math`'s functions.
  */
-function tanhLoop(out: FloatArray, oo: number, x: FloatArray, ox: number, n: number): void {
-  for (let i = 0; i < n; i++) out[oo + i] = Math.tanh(x[ox + i]!);
-}
-
-function sigmoidLoop(out: FloatArray, oo: number, x: FloatArray, ox: number, n: number): void {
-  for (let i = 0; i < n; i++) out[oo + i] = sigmoidScalar(x[ox + i]!);
-}
-
-function expLoop(out: FloatArray, oo: number, x: FloatArray, ox: number, n: number): void {
-  for (let i = 0; i < n; i++) out[oo + i] = Math.exp(x[ox + i]!);
-}
-
-/** {@link floatOp} with `loop` for contiguous float tensors. */
-function floatLoopOp(f: (v: number) => number, loop: FloatLoop): (x: Tensor) => Tensor {
+function activationOp(op: UnaryOp): (x: Tensor) => Tensor {
   return (x) => {
-    if (!isFloatingPoint(x.dtype) || !x.isContiguous()) return mapUnary(x, floatResult(x), f);
-    const out = allocate(x.dtype, x.numel()) as FloatArray;
-    loop(out, 0, x.storage.data as FloatArray, x.offset, out.length);
-    return Tensor.fromData(out, x.shape, x.dtype);
+    const dtype = floatResult(x);
+    if (dtype !== x.dtype || !x.isContiguous()) return mapUnary(x, dtype, unaryFunction(op, dtype));
+    const out = allocate(dtype, x.numel()) as FloatArray;
+    getBackend().elementwise({ op, n: out.length, out, outOffset: 0, x: x.storage.data as FloatArray, xOffset: x.offset });
+    return Tensor.fromData(out, x.shape, dtype);
   };
 }
 
 function sameTypeOp(f: (v: number) => number): (x: Tensor) => Tensor {
   return (x) => mapUnary(x, x.dtype, f);
-}
-
-/** Logistic sigmoid, computed without overflow for large |x|. */
-export function sigmoidScalar(v: number): number {
-  if (v >= 0) return 1 / (1 + Math.exp(-v));
-  const e = Math.exp(v);
-  return e / (1 + e);
 }
 
 /** Rounds half to even, as `torch.round` does (`round(2.5) = 2`). */
@@ -64,7 +45,7 @@ export function roundHalfEven(v: number): number {
 const SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);
 
 /** Elementwise e^x. */
-export const exp = floatLoopOp(Math.exp, expLoop);
+export const exp = activationOp('exp');
 /** Elementwise e^x − 1, accurate near 0. */
 export const expm1 = floatOp(Math.expm1);
 /** Elementwise natural logarithm. */
@@ -82,9 +63,9 @@ export const cos = floatOp(Math.cos);
 /** Elementwise tangent. */
 export const tan = floatOp(Math.tan);
 /** Elementwise hyperbolic tangent. */
-export const tanh = floatLoopOp(Math.tanh, tanhLoop);
+export const tanh = activationOp('tanh');
 /** Elementwise logistic sigmoid 1/(1 + e^−x). */
-export const sigmoid = floatLoopOp(sigmoidScalar, sigmoidLoop);
+export const sigmoid = activationOp('sigmoid');
 /** Elementwise error function. */
 export const erf = floatOp(erfScalar);
 /** Elementwise x·σ(x) (SiLU, also called swish). */
@@ -192,12 +173,20 @@ export function nanToNum(x: Tensor, options: { nan?: number; posinf?: number; ne
   return mapUnary(x, x.dtype, (v) => (Number.isNaN(v) ? nan : v === Infinity ? posinf : v === -Infinity ? neginf : v));
 }
 
-function floatInPlace(op: string, f: (v: number) => number, loop?: FloatLoop): (x: Tensor) => Tensor {
+function floatInPlace(op: string, f: (v: number) => number): (x: Tensor) => Tensor {
   return (x) => {
     if (!isFloatingPoint(x.dtype)) throw new DTypeError(`${op}: result type float32 can't be cast to the desired output type ${x.dtype}`);
-    if (loop === undefined || !x.isContiguous()) return mapUnaryInPlace(x, f);
+    return mapUnaryInPlace(x, f);
+  };
+}
+
+/** In-place {@link activationOp}. */
+function activationInPlace(op: UnaryOp): (x: Tensor) => Tensor {
+  return (x) => {
+    if (!isFloatingPoint(x.dtype)) throw new DTypeError(`${op}_: result type float32 can't be cast to the desired output type ${x.dtype}`);
+    if (!x.isContiguous()) return mapUnaryInPlace(x, unaryFunction(op, x.dtype));
     const data = x.storage.data as FloatArray;
-    loop(data, x.offset, data, x.offset, x.numel());
+    getBackend().elementwise({ op, n: x.numel(), out: data, outOffset: x.offset, x: data, xOffset: x.offset });
     x.bumpVersion();
     return x;
   };
@@ -206,12 +195,12 @@ function floatInPlace(op: string, f: (v: number) => number, loop?: FloatLoop): (
 /** In-place unary ops: the ones optimizers and initialisers use. */
 export const neg_ = (x: Tensor): Tensor => mapUnaryInPlace(x, (v) => -v);
 export const abs_ = (x: Tensor): Tensor => mapUnaryInPlace(x, Math.abs);
-export const exp_ = floatInPlace('exp_', Math.exp, expLoop);
+export const exp_ = activationInPlace('exp');
 export const log_ = floatInPlace('log_', Math.log);
 export const sqrt_ = floatInPlace('sqrt_', Math.sqrt);
 export const sign_ = (x: Tensor): Tensor => mapUnaryInPlace(x, (v) => (v > 0 ? 1 : v < 0 ? -1 : v));
-export const sigmoid_ = floatInPlace('sigmoid_', sigmoidScalar, sigmoidLoop);
-export const tanh_ = floatInPlace('tanh_', Math.tanh, tanhLoop);
+export const sigmoid_ = activationInPlace('sigmoid');
+export const tanh_ = activationInPlace('tanh');
 export const relu_ = (x: Tensor): Tensor => mapUnaryInPlace(x, (v) => (v > 0 ? v : Number.isNaN(v) ? v : 0));
 export const reciprocal_ = floatInPlace('reciprocal_', (v) => 1 / v);
 export const square_ = (x: Tensor): Tensor => mapUnaryInPlace(x, (v) => v * v);
