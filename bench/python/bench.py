@@ -1,11 +1,12 @@
-"""PyTorch's process for the torchlet bench: the same cases, inputs and weights, on one thread.
+"""PyTorch's process for the torchlet bench: the same cases, inputs and weights, on given threads.
 
-Run by bench/src/main.ts as `python3 bench.py <case file> <result file>` when `import torch`
-works. It reads the cases the parent wrote (bench/src/cases.ts), rebuilds every input from the
-same seeds with the same generator (bench/src/data.ts), and writes times and output samples as
-JSON in the shape of bench/src/child.ts's ChildResult.
+Run by bench/src/main.ts as `python3 bench.py <case file> <result file> [threads]` (1 by default)
+when `import torch` works. It reads the cases the parent wrote (bench/src/cases.ts), rebuilds
+every input from the same seeds with the same generator (bench/src/data.ts), and writes times and
+output samples as JSON in the shape of bench/src/child.ts's ChildResult.
 """
 
+import ctypes
 import json
 import math
 import os
@@ -174,10 +175,30 @@ def rule_differs(optimizer):
     return None
 
 
+def loaded_blas():
+    """The files of the BLAS libraries this process loaded (behind libblas.so.3, say)."""
+    with open("/proc/self/maps") as maps:
+        return sorted({os.path.realpath(line.split()[-1]) for line in maps if re.search(r"blas|mkl", line.split()[-1], re.I)})
+
+
+def use_threads(threads):
+    """Runs torch's kernels and its BLAS library's on `threads` threads.
+
+    torch.set_num_threads sizes torch's own thread pool (convolutions, elementwise ops), but a torch
+    built against a generic BLAS (Debian's is) leaves matrix products to the library, and OpenBLAS
+    starts one thread per core whatever torch was told: with it, a "one-thread" 1024² matmul ran on
+    both cores of the bench machine (8.5 ms, against 17 ms with openblas_set_num_threads(1)).
+    """
+    torch.set_num_threads(threads)
+    for path in loaded_blas():
+        library = ctypes.CDLL(path)
+        if hasattr(library, "openblas_set_num_threads"):
+            library.openblas_set_num_threads(threads)
+
+
 def blas_library():
     """The BLAS library this process loaded (the file behind libblas.so.3), with a name for the common ones."""
-    with open("/proc/self/maps") as maps:
-        paths = sorted({os.path.realpath(line.split()[-1]) for line in maps if re.search(r"blas|mkl", line.split()[-1], re.I)})
+    paths = loaded_blas()
     if not paths:
         return "unknown"
     path = next((p for p in paths if "libblas" in p), paths[0])
@@ -193,7 +214,8 @@ def blas_library():
 
 def main():
     case_path, result_path = sys.argv[1:3]
-    torch.set_num_threads(1)
+    threads = int(sys.argv[3]) if len(sys.argv) > 3 else 1
+    use_threads(threads)
     with open(case_path) as file:
         case_file = json.load(file)
     timing = case_file["timing"]
@@ -213,9 +235,9 @@ def main():
             traceback.print_exc()
             outcome = {"id": spec["id"], "missing": f"failed: {error}"}
             shown = outcome["missing"]
-        print(f"pytorch: {spec['name']}: {shown}", file=sys.stderr, flush=True)
+        print(f"pytorch, {threads} thread{'' if threads == 1 else 's'}: {spec['name']}: {shown}", file=sys.stderr, flush=True)
         outcomes.append(outcome)
-    details = [f"PyTorch {torch.__version__} (Python {platform.python_version()}, {sys.executable}), torch.set_num_threads(1), BLAS: {blas_library()}"]
+    details = [f"PyTorch {torch.__version__} (Python {platform.python_version()}, {sys.executable}), {threads} thread{'' if threads == 1 else 's'} (torch.set_num_threads and, for OpenBLAS, openblas_set_num_threads), BLAS: {blas_library()}"]
     with open(result_path, "w") as file:
         json.dump({"framework": "pytorch", "details": details, "outcomes": outcomes}, file)
 

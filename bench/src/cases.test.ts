@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CASES, initialParameters, sampleIndices, sampleOf, TORCHLET_CONFIGURATIONS, type TrainingCase, trainingLabels } from './cases.js';
+import { CASES, initialParameters, runsCase, sampleIndices, sampleOf, TORCHLET_CONFIGURATIONS, type TorchletConfiguration, type TrainingCase, trainingLabels } from './cases.js';
 import { randomData } from './data.js';
 
 describe('sampleIndices', () => {
@@ -56,8 +56,50 @@ describe('CASES', () => {
     expect(CASES.filter(({ kind }) => kind === 'optimizer')).toHaveLength(12);
   });
 
-  it('runs per-configuration cases on every torchlet configuration, the default first', () => {
-    expect(TORCHLET_CONFIGURATIONS.map(({ name }) => name)).toEqual(['wasm', 'js']);
+  it('leaves only the optimizer steps out of the per-configuration cases', () => {
     expect(CASES.filter(({ perConfiguration }) => !perConfiguration).every(({ kind }) => kind === 'optimizer')).toBe(true);
+  });
+});
+
+describe('TORCHLET_CONFIGURATIONS', () => {
+  it('names each by its backend and thread count, the one-thread wasm backend first', () => {
+    expect(TORCHLET_CONFIGURATIONS.map(({ name, backend, threads }) => [name, backend, threads])).toEqual([
+      ['wasm, 1 thread', 'wasm', 1],
+      ['wasm, 2 threads', 'wasm', 2],
+      ['js, 1 thread', 'js', 1],
+    ]);
+  });
+});
+
+describe('runsCase', () => {
+  const [wasm, wasmThreads, js] = TORCHLET_CONFIGURATIONS as [TorchletConfiguration, TorchletConfiguration, TorchletConfiguration];
+  const idsRunBy = (configuration: TorchletConfiguration, isReference: boolean): string[] => CASES.filter((spec) => runsCase(configuration, spec, isReference)).map(({ id }) => id);
+
+  it('runs every case on the reference configuration', () => {
+    expect(idsRunBy(wasm, true)).toEqual(CASES.map(({ id }) => id));
+  });
+
+  it('runs every per-configuration case on a configuration without a list of kinds', () => {
+    expect(idsRunBy(js, false)).toEqual(CASES.filter(({ kind }) => kind !== 'optimizer').map(({ id }) => id));
+  });
+
+  it('runs two threads on the cases with matrix products only: not the elementwise chain, not the optimizer steps', () => {
+    expect(idsRunBy(wasmThreads, false)).toEqual([
+      'matmul-256',
+      'matmul-512',
+      'matmul-1024',
+      'conv2d-conv1-forward',
+      'conv2d-conv1-backward',
+      'conv2d-conv2-forward',
+      'conv2d-conv2-backward',
+      'training-mlp',
+      'training-lenet',
+    ]);
+  });
+
+  it('runs a case its kinds leave out when the configuration is the reference', () => {
+    const chain = CASES.find(({ kind }) => kind === 'chain')!;
+    expect(runsCase(wasmThreads, chain, false)).toBe(false);
+    expect(runsCase(wasmThreads, chain, true)).toBe(true);
   });
 });

@@ -20,7 +20,10 @@ interface CaseBase {
   id: string;
   /** The table's description of the work. */
   name: string;
-  /** True when torchlet's backends (and, later, thread counts) change the result: one row per torchlet configuration. */
+  /**
+   * True when torchlet's backend or thread count changes the time: one row per torchlet
+   * configuration that runs the case's kind (see {@link runsCase}).
+   */
   perConfiguration: boolean;
   /**
    * Largest accepted |other − torchlet| of each compared output, relative to the largest |torchlet
@@ -101,22 +104,44 @@ export interface OptimizerCase extends CaseBase {
 
 export type BenchCase = MatmulCase | Conv2dCase | TrainingCase | ChainCase | OptimizerCase;
 
-/**
- * One way to run torchlet: its own process and one row per per-configuration case. A thread
- * count, once the tensor layer has one, is another field here, applied in frameworks/torchlet.ts
- * beside `useBackend`.
- */
+/** One way to run torchlet: its own process and one row per case it runs (see {@link runsCase}). */
 export interface TorchletConfiguration {
-  /** The table's name for it. */
+  /** The table's name for it, which says the backend and the thread count: `wasm, 2 threads`. */
   name: string;
   backend: 'js' | 'wasm';
+  /**
+   * What `setNumThreads` is set to before anything is timed. Only the wasm backend's float32
+   * matrix products of at least 128³ multiply-adds use more than one thread; the js backend, the
+   * elementwise kernels and the optimizer steps always run on the calling thread.
+   */
+  threads: number;
+  /** The kinds of per-configuration case it runs, when not all of them. */
+  kinds?: readonly BenchCase['kind'][];
 }
 
-/** The first is the default and the reference the other frameworks' outputs are checked against. */
+function torchletConfiguration(backend: TorchletConfiguration['backend'], threads: number, kinds?: TorchletConfiguration['kinds']): TorchletConfiguration {
+  const name = `${backend}, ${threads} thread${threads === 1 ? '' : 's'}`;
+  return kinds === undefined ? { name, backend, threads } : { name, backend, threads, kinds };
+}
+
+/**
+ * The first is the default and the reference the other frameworks' outputs are checked against.
+ * Two threads run only the cases with matrix products (matmul, and the GEMMs inside conv2d and the
+ * training steps): threads change nothing else.
+ */
 export const TORCHLET_CONFIGURATIONS: readonly TorchletConfiguration[] = [
-  { name: 'wasm', backend: 'wasm' },
-  { name: 'js', backend: 'js' },
+  torchletConfiguration('wasm', 1),
+  torchletConfiguration('wasm', 2, ['matmul', 'conv2d', 'training']),
+  torchletConfiguration('js', 1),
 ];
+
+/**
+ * Whether a torchlet configuration runs a case: the reference (the first configuration) runs
+ * every case, the others the per-configuration cases of their kinds.
+ */
+export function runsCase(configuration: TorchletConfiguration, spec: BenchCase, isReference: boolean): boolean {
+  return isReference || (spec.perConfiguration && (configuration.kinds?.includes(spec.kind) ?? true));
+}
 
 function matmulCase(n: number): MatmulCase {
   return { kind: 'matmul', id: `matmul-${n}`, name: `matmul ${n}×${n} @ ${n}×${n}, f32`, perConfiguration: true, tolerance: 1e-4, n, seeds: [n, n + 1] };

@@ -1,8 +1,8 @@
 /**
  * The side of a framework's own process: read the cases the parent wrote, measure each, and write
- * back the times and output samples as JSON. Each framework runs alone in its process, so nothing
- * one of them does (tfjs's WASM backend detaching ArrayBuffers, which makes V8 guard every
- * typed-array access in the process) slows another.
+ * back the times and output samples as JSON. Each framework runs alone in its process, on plain
+ * Node (see processes.ts), so nothing one of them does (tfjs's WASM backend detaching
+ * ArrayBuffers, which makes V8 guard every typed-array access in the process) slows another.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { BenchCase, CaseFile } from './cases.js';
@@ -41,6 +41,15 @@ export interface Measured {
   differs?: string;
 }
 
+/** A framework's measuring function for each kind of case. */
+export type Measurers = { [Kind in BenchCase['kind']]: (spec: Extract<BenchCase, { kind: Kind }>, file: CaseFile) => Measured };
+
+/** One function that measures any case with its kind's measurer. */
+export function byKind(measurers: Measurers): (spec: BenchCase, file: CaseFile) => Measured {
+  // TypeScript cannot tie `measurers[spec.kind]` to `spec`'s own type; the mapped type above does.
+  return (spec, file) => (measurers[spec.kind] as (spec: BenchCase, file: CaseFile) => Measured)(spec, file);
+}
+
 /** Thrown (or returned) when the framework cannot express a case: the cell says `cannot: reason`. */
 export class CannotError extends Error {
   override name = 'CannotError';
@@ -57,10 +66,11 @@ function describe(outcome: CaseOutcome): string {
 }
 
 /**
- * Runs a framework's process: argv holds the case file, the result file and, for torchlet, the
- * configuration. `measure` returns null to skip a case (it is reported as absent), throws
- * {@link CannotError} for what the framework lacks, and `explain` turns other errors into a cell
- * text when they are known limitations (a missing tfjs kernel), or null to report them as failures.
+ * Runs a framework's process: argv holds the case file, the result file and the framework's own
+ * arguments (a torchlet configuration, a tfjs backend). `measure` returns null to skip a case (it
+ * is reported as absent), throws {@link CannotError} for what the framework lacks, and `explain`
+ * turns other errors into a cell text when they are known limitations (a missing tfjs kernel), or
+ * null to report them as failures.
  */
 export async function runChild(
   framework: string,
@@ -70,7 +80,7 @@ export async function runChild(
 ): Promise<void> {
   const [casePath, resultPath] = process.argv.slice(2);
   if (casePath === undefined || resultPath === undefined) {
-    progress(`usage: ${process.argv[1]} <case file> <result file> [configuration]`);
+    progress(`usage: ${process.argv[1]} <case file> <result file> [arguments]`);
     process.exit(2);
   }
   const file = JSON.parse(readFileSync(casePath, 'utf8')) as CaseFile;

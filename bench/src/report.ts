@@ -19,7 +19,7 @@ export const FRAMEWORK_TITLES: Record<OtherFramework, string> = { 'tfjs-cpu': 'T
 export interface Row {
   /** What was computed, e.g. `matmul 512×512 @ 512×512, f32`. */
   name: string;
-  /** The torchlet configuration (`wasm`, `js`) for cases that depend on it; absent for the others. */
+  /** The torchlet configuration (`wasm, 1 thread`, …) for cases that depend on it; absent for the others. */
   configuration?: string;
   /** `'gflops'` rows show GFLOP/s (higher is better) and the time; `'ms'` rows show the time only. */
   unit: 'gflops' | 'ms';
@@ -98,7 +98,7 @@ export function describeMachine(details: readonly string[] = [], date: Date = ne
     // Not Linux: os.cpus() is all there is.
   }
   return [
-    `- CPU: ${model.trim()}, ${cpus().length} logical cores (each benchmark runs on one thread)`,
+    `- CPU: ${model.trim()}, ${cpus().length} logical cores (each benchmark runs on one thread unless its row says otherwise)`,
     `- Memory: ${(totalmem() / 2 ** 30).toFixed(0)} GiB`,
     `- Node ${process.version} (V8 ${process.versions.v8}), ${process.platform}-${process.arch}`,
     ...details.map((detail) => `- ${detail}`),
@@ -115,10 +115,12 @@ How fast \`@torchlet/tensor\`'s kernels, \`@torchlet/autograd\`'s backward passe
 [TensorFlow.js](https://www.tensorflow.org/js) with its pure-JavaScript CPU backend and its
 WebAssembly backend, in [js-pytorch](https://www.npmjs.com/package/js-pytorch), and, when it is
 installed, in PyTorch, so the table shows how far torchlet is from native code. Everything runs
-on one machine, on one thread and on float32 data, and each framework runs in a process of its
-own. Cases that run torchlet's kernels run once per torchlet configuration: the \`wasm\` backend
-(WebAssembly SIMD, the default wherever it is supported; see [tensor.md](tensor.md#backends)) and
-the \`js\` backend (pure TypeScript). This file is written by the benchmark: run \`pnpm bench\` at
+on one machine and on float32 data, on one thread except in the rows that say two, and each
+framework runs in a process of its own. Cases that run torchlet's kernels run once per torchlet
+configuration, named in the *torchlet backend* column: the \`wasm\` backend (WebAssembly SIMD,
+the default wherever it is supported; see [tensor.md](tensor.md#backends)) on one thread and, for
+the cases with matrix products, on two (see [tensor.md](tensor.md#threads)), and the \`js\`
+backend (pure TypeScript). This file is written by the benchmark: run \`pnpm bench\` at
 the root (or \`pnpm --filter @torchlet/bench bench\`) to measure again and rewrite it; it takes
 about two minutes.
 
@@ -132,18 +134,25 @@ ${machine}
 
 ## How it is measured
 
-- **One process per framework.** \`bench/src/main.ts\` writes the cases
-  (\`bench/src/cases.ts\`) to a JSON file and runs, one after another: torchlet once per
-  configuration (\`bench/src/frameworks/torchlet.ts\`), TF.js on its CPU backend and on its WASM
-  backend (\`frameworks/tfjs.ts\`), js-pytorch (\`frameworks/js-pytorch.ts\`) and PyTorch
-  (\`bench/python/bench.py\`). Each writes back its times and samples of its outputs, and the
-  parent builds the table. Sharing a process skewed the numbers: once any ArrayBuffer in a
-  process has been detached (TF.js's WASM backend does it, and so does loading TF.js through
-  tsx's CommonJS hook, which is why the bench loads its TypeScript with \`--import tsx/esm\`
-  only), V8 checks for detachment on every typed-array access in optimised code, and every
-  kernel in that process runs 10–15% slower (torchlet's optimizer steps took 4.8 ms next to
-  TF.js's WASM backend and 3.8 ms alone). The same happens in an application that transfers
-  buffers (\`postMessage\` with a transfer list, \`ArrayBuffer.prototype.transfer\`).
+- **One process per framework, on plain Node.** \`bench/src/main.ts\` writes the cases
+  (\`bench/src/cases.ts\`) to a JSON file, compiles the TypeScript of the bench and of the
+  workspace packages into a temporary folder with esbuild, and runs, one after another: torchlet
+  once per configuration (\`bench/src/frameworks/torchlet.ts\`), TF.js on its CPU backend and on
+  its WASM backend (\`frameworks/tfjs.ts\`), js-pytorch (\`frameworks/js-pytorch.ts\`), all
+  three with plain \`node\`, and PyTorch (\`bench/python/bench.py\`). Each writes back its times
+  and samples of its outputs, and the parent builds the table. Once any ArrayBuffer in a process
+  has been detached, V8 checks for detachment on every typed-array access in optimised code, and
+  JavaScript loops over typed arrays slow down (an Adam loop over a million float32 values took
+  5.5 ms instead of 4.9). TF.js's WASM backend detaches its memory's buffer whenever the memory
+  grows, hence a process per framework; tsx's \`--import tsx/esm\`, which the parent runs with,
+  invalidates the same protector as it starts, hence compiled files and plain \`node\` for the
+  processes that measure. They are compiled file by file
+  rather than bundled: esbuild's bundles turn module-level \`const\`s into \`var\`s, which V8
+  does not treat as constants in optimised code, and bundled, the js backend's float32 tanh took
+  twice as long. Node runs each of these processes with \`--trace-protector-invalidation\`, and
+  one that invalidates V8's ArrayBufferDetaching protector fails (its cells say so), TF.js
+  WASM's excepted. The same slowdown happens in an application that transfers buffers
+  (\`postMessage\` with a transfer list, \`ArrayBuffer.prototype.transfer\`).
 - **The same numbers everywhere.** Every process builds its inputs from the same seeds with the
   same generator (the Python side computes the same LCG with numpy, bit for bit), and the models
   of the training steps start from the same weights, uniform in ±1/√fan-in from those seeds,
@@ -166,7 +175,20 @@ ${machine}
   a second is warm after one), then as many timed runs as fit in one second, 3 to 25, and the
   table shows the **median**. A run includes allocating the outputs and, for TF.js, reading
   them back with \`dataSync()\` and disposing them: the work a caller waits for. Inputs are
-  created once, outside the timing. PyTorch runs with \`torch.set_num_threads(1)\`.
+  created once, outside the timing.
+- **Threads.** Each torchlet process sets its thread count before anything is timed:
+  \`setNumThreads(1)\`, or \`setNumThreads(2)\` and \`await threadsReady()\`, so that the
+  workers are running before the first timed product. Only the wasm backend's float32 matrix
+  products of at least 128³ multiply-adds use a second thread: the matmuls and the GEMMs inside
+  the convolutions and the training steps, which are the cases with a \`wasm, 2 threads\` row
+  (LeNet's per-image convolution GEMMs, 0.1–0.5 million multiply-adds, are below that size);
+  the elementwise chain and the optimizer steps always run on one. TF.js's WASM backend runs on
+  one thread under Node (it loads its threaded build only in a browser with cross-origin
+  isolation), and TF.js's CPU backend and js-pytorch are single-threaded JavaScript, so on the
+  two-thread rows *torchlet ÷ fastest JS* sets two threads against one. PyTorch runs on one
+  thread (\`torch.set_num_threads(1)\`, and \`openblas_set_num_threads(1)\` when its BLAS is
+  OpenBLAS, which otherwise starts a thread per core whatever torch was told), and again on two
+  for the two-thread rows, so its column and *torchlet ÷ PyTorch* compare equal thread counts.
 - **matmul**: two random n×n matrices; \`matmul(a, b)\`, \`tf.matMul\`, js-pytorch's
   \`matmul\` (nested arrays of doubles), \`torch.mm\`. GFLOP/s counts 2n³ operations.
 - **conv2d**: the two convolutions of the demo's LeNet-5 on a batch of 32, stride 1, with bias.
@@ -194,15 +216,17 @@ ${machine}
   backends run kernels synchronously, so the variable holds its new values when it returns and
   nothing is read back. TF.js has SGD, momentum, Adagrad, RMSprop, Adadelta, Adam and Adamax;
   js-pytorch has Adam only.
-- **Columns.** *torchlet backend* is the torchlet configuration of the row (— for the optimizer
-  steps, which no backend changes). *torchlet ÷ fastest JS* is torchlet's time divided by the
-  fastest time among TF.js CPU, TF.js WASM and js-pytorch on that row, named in brackets: below
-  1, torchlet is faster (0.5× takes half the time), above 1, slower. *torchlet ÷ PyTorch* is
-  torchlet's time divided by PyTorch's; it is there only when PyTorch ran.
+- **Columns.** *torchlet backend* is the torchlet configuration of the row, its backend and
+  thread count (— for the optimizer steps, which neither changes). *torchlet ÷ fastest JS* is
+  torchlet's time divided by the fastest time among TF.js CPU, TF.js WASM and js-pytorch on that
+  row, named in brackets: below 1, torchlet is faster (0.5× takes half the time), above 1,
+  slower. *torchlet ÷ PyTorch* is torchlet's time divided by PyTorch's on as many threads; it is
+  there only when PyTorch ran.
 - **Cells without a time.** \`cannot: …\`: the framework lacks what the case needs (TF.js's WASM
   backend has no \`Conv2DBackpropFilter\` kernel, so no convolution backward and no CNN
   training; js-pytorch has no convolution; an optimizer it does not have). \`failed: …\`: it
-  threw (the bench's log has the stack). \`wrong result: …\`: see above. \`not installed\`: no
+  threw (the bench's log has the stack), or its process invalidated V8's ArrayBufferDetaching
+  protector (see above). \`wrong result: …\`: see above. \`not installed\`: no
   Python that can \`import torch\`. \`not measured\`: the framework reported nothing for that case.
 - **PyTorch** is an optional column: the bench uses Debian's \`/usr/bin/python3\` (package
   \`python3-torch\`) or else the \`python3\` on PATH, whichever can \`import torch\`. Its

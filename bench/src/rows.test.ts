@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { MatmulCase, OptimizerCase } from './cases.js';
+import type { ChainCase, MatmulCase, OptimizerCase } from './cases.js';
 import type { ChildResult } from './child.js';
 import { MismatchError } from './mismatch-error.js';
 import { buildRows, type ProcessResult, type TorchletRun } from './rows.js';
@@ -13,8 +13,8 @@ function result(framework: string, outcomes: ChildResult['outcomes']): ChildResu
 }
 
 const torchlet: TorchletRun[] = [
-  { configuration: { name: 'wasm', backend: 'wasm' }, result: result('torchlet wasm', [{ id: 'matmul-2', ms: 1, runs: 25, outputs: { product } }, { id: 'sgd', ms: 0.5, runs: 25, outputs: { step: [0.1, 0.2, 0.3, 0.4] } }]) },
-  { configuration: { name: 'js', backend: 'js' }, result: result('torchlet js', [{ id: 'matmul-2', ms: 4, runs: 25, outputs: { product } }]) },
+  { configuration: { name: 'wasm', backend: 'wasm', threads: 1 }, result: result('torchlet wasm', [{ id: 'matmul-2', ms: 1, runs: 25, outputs: { product } }, { id: 'sgd', ms: 0.5, runs: 25, outputs: { step: [0.1, 0.2, 0.3, 0.4] } }]) },
+  { configuration: { name: 'js', backend: 'js', threads: 1 }, result: result('torchlet js', [{ id: 'matmul-2', ms: 4, runs: 25, outputs: { product } }]) },
 ];
 
 const others: Record<'tfjs-cpu' | 'tfjs-wasm' | 'js-pytorch' | 'pytorch', ProcessResult> = {
@@ -51,12 +51,46 @@ describe('buildRows', () => {
   });
 
   it('throws when another torchlet configuration disagrees with the first', () => {
-    const wrong: TorchletRun[] = [torchlet[0]!, { configuration: { name: 'js', backend: 'js' }, result: result('torchlet js', [{ id: 'matmul-2', ms: 4, outputs: { product: [1, 2, 3, 6] } }]) }];
+    const wrong: TorchletRun[] = [torchlet[0]!, { configuration: { name: 'js', backend: 'js', threads: 1 }, result: result('torchlet js', [{ id: 'matmul-2', ms: 4, outputs: { product: [1, 2, 3, 6] } }]) }];
     expect(() => buildRows([matmul], wrong, others)).toThrow(MismatchError);
   });
 
   it('throws when the reference configuration has no time for a case', () => {
-    const failed: TorchletRun[] = [{ configuration: { name: 'wasm', backend: 'wasm' }, result: result('torchlet wasm', [{ id: 'matmul-2', missing: 'failed: out of memory' }]) }];
+    const failed: TorchletRun[] = [{ configuration: { name: 'wasm', backend: 'wasm', threads: 1 }, result: result('torchlet wasm', [{ id: 'matmul-2', missing: 'failed: out of memory' }]) }];
     expect(() => buildRows([matmul], failed, others)).toThrow('torchlet wasm has no result for matmul 2: failed: out of memory');
+  });
+});
+
+describe('buildRows with a multi-threaded configuration', () => {
+  const chain: ChainCase = { kind: 'chain', id: 'chain', name: 'chain', perConfiguration: true, tolerance: 1e-5, size: 4, seed: 1 };
+  const values = [0.5, 0.25, 0, -0.25];
+  const runs: TorchletRun[] = [
+    { configuration: { name: 'wasm, 1 thread', backend: 'wasm', threads: 1 }, result: result('torchlet', [{ id: 'matmul-2', ms: 2, outputs: { product } }, { id: 'chain', ms: 3, outputs: { values } }]) },
+    { configuration: { name: 'wasm, 2 threads', backend: 'wasm', threads: 2, kinds: ['matmul'] }, result: result('torchlet', [{ id: 'matmul-2', ms: 1.1, outputs: { product } }]) },
+  ];
+  const onOneThread = { ...others, pytorch: result('pytorch', [{ id: 'matmul-2', ms: 0.4, outputs: { product } }, { id: 'chain', ms: 0.9, outputs: { values } }]) };
+  const onTwoThreads = new Map([[2, { pytorch: result('pytorch', [{ id: 'matmul-2', ms: 0.2, outputs: { product } }]) }]]);
+
+  it('gives the configuration rows of the kinds it runs only', () => {
+    const rows = buildRows([matmul, chain], runs, onOneThread, onTwoThreads);
+    expect(rows.map(({ name, configuration, torchlet }) => [name, configuration, torchlet])).toEqual([
+      ['matmul 2', 'wasm, 1 thread', 2],
+      ['matmul 2', 'wasm, 2 threads', 1.1],
+      ['chain', 'wasm, 1 thread', 3],
+    ]);
+  });
+
+  it("shows another framework's results on as many threads where it has some, else its one-thread ones", () => {
+    const [oneThread, twoThreads, chainRow] = buildRows([matmul, chain], runs, onOneThread, onTwoThreads);
+    expect(oneThread!.others.pytorch).toBe(0.4);
+    expect(twoThreads!.others.pytorch).toBe(0.2);
+    expect(twoThreads!.others['tfjs-cpu']).toBe(8);
+    expect(chainRow!.others.pytorch).toBe(0.9);
+  });
+
+  it("checks the results on more threads against torchlet's too", () => {
+    const wrong = new Map([[2, { pytorch: result('pytorch', [{ id: 'matmul-2', ms: 0.2, outputs: { product: [1, 2, 3, 8] } }]) }]]);
+    const [, twoThreads] = buildRows([matmul], runs, onOneThread, wrong);
+    expect(twoThreads!.others.pytorch).toBe("wrong result: product differs from torchlet's by 1.0 of its largest value");
   });
 });

@@ -5,8 +5,8 @@
  * bench builds those two from its ops.
  */
 import { torch } from 'js-pytorch';
-import { type BenchCase, type CaseFile, type ChainCase, inputData, initialParameters, type MatmulCase, type OptimizerCase, sampleOf, type TrainingCase, trainingLabels } from '../cases.js';
-import { CannotError, type Measured, runChild } from '../child.js';
+import { type CaseFile, type ChainCase, inputData, initialParameters, type MatmulCase, type OptimizerCase, sampleOf, type TrainingCase, trainingLabels } from '../cases.js';
+import { byKind, CannotError, type Measured, runChild } from '../child.js';
 import { timeMedian } from '../measure.js';
 
 type JsTensor = InstanceType<typeof torch.Tensor>;
@@ -107,19 +107,15 @@ function measureOptimizer(spec: OptimizerCase, file: CaseFile): Measured {
   return { outputs: { step }, differs: ADAM_DIFFERS, timing: timeMedian(() => optimizer.step(), { ...file.timing, warmup: file.optimizerWarmup }) };
 }
 
-function measure(spec: BenchCase, file: CaseFile): Measured {
-  switch (spec.kind) {
-    case 'matmul':
-      return measureMatmul(spec, file);
-    case 'conv2d':
+await runChild(
+  'js-pytorch',
+  byKind({
+    matmul: measureMatmul,
+    conv2d: () => {
       throw new CannotError('no convolution');
-    case 'training':
-      return measureTraining(spec, file);
-    case 'chain':
-      return measureChain(spec, file);
-    case 'optimizer':
-      return measureOptimizer(spec, file);
-  }
-}
-
-await runChild('js-pytorch', measure);
+    },
+    training: measureTraining,
+    chain: measureChain,
+    optimizer: measureOptimizer,
+  }),
+);

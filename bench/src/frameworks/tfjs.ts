@@ -1,6 +1,7 @@
 /**
  * TensorFlow.js's process, on the backend named by the third argument: `cpu` (pure JavaScript)
- * or `wasm` (loaded from the .wasm files its npm package ships; nothing is downloaded). The full
+ * or `wasm` (loaded from the .wasm files its npm package ships; nothing is downloaded). Under Node
+ * the WASM backend runs on one thread: it turns its threaded build on only in a browser. The full
  * `@tensorflow/tfjs` package is loaded because its CommonJS build registers the gradients, which
  * `@tensorflow/tfjs-core`'s does not (its own registration is an ES module Node cannot load).
  */
@@ -8,7 +9,7 @@ import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { type BenchCase, type CaseFile, type ChainCase, type Conv2dCase, type Hyperparameter, inputData, initialParameters, type MatmulCase, type OptimizerCase, sampleOf, type TrainingCase, trainingLabels } from '../cases.js';
-import { CannotError, type Measured, progress, runChild } from '../child.js';
+import { byKind, CannotError, type Measured, progress, runChild } from '../child.js';
 import { timeMedian } from '../measure.js';
 
 const backend = process.argv[4] === 'wasm' ? 'wasm' : 'cpu';
@@ -150,20 +151,7 @@ function measureOptimizer(spec: OptimizerCase, file: CaseFile): Measured {
   return { outputs: { step }, differs, timing: timeMedian(run, { ...file.timing, warmup: file.optimizerWarmup }) };
 }
 
-function measureCase(spec: BenchCase, file: CaseFile): Measured {
-  switch (spec.kind) {
-    case 'matmul':
-      return measureMatmul(spec, file);
-    case 'conv2d':
-      return measureConv2d(spec, file);
-    case 'training':
-      return measureTraining(spec, file);
-    case 'chain':
-      return measureChain(spec, file);
-    case 'optimizer':
-      return measureOptimizer(spec, file);
-  }
-}
+const measureCase = byKind({ matmul: measureMatmul, conv2d: measureConv2d, training: measureTraining, chain: measureChain, optimizer: measureOptimizer });
 
 /** Measures a case in a scope of its own, freeing its tensors and variables afterwards. */
 function measure(spec: BenchCase, file: CaseFile): Measured {

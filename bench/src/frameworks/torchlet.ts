@@ -1,7 +1,7 @@
 /**
- * torchlet's process: every case on one configuration (a backend; later, a thread count), given
- * by name as the third argument. The first configuration also runs the cases that do not depend
- * on it (optimizer steps) and is the reference the other frameworks are checked against.
+ * torchlet's process: the cases of one configuration (a backend and a thread count), given by name
+ * as the third argument. The first configuration also runs the cases that do not depend on it
+ * (optimizer steps) and is the reference the other frameworks are checked against.
  */
 import {
   Adadelta,
@@ -29,9 +29,9 @@ import {
   SGD,
   tensor,
 } from '@torchlet/optim';
-import { add, conv2d, matmul, mul, tanh, Tensor, useBackend } from '@torchlet/tensor';
-import { type BenchCase, type CaseFile, type ChainCase, type Conv2dCase, inputData, initialParameters, type MatmulCase, type OptimizerCase, type OptimizerName, sampleOf, TORCHLET_CONFIGURATIONS, type TorchletConfiguration, type TrainingCase, trainingLabels } from '../cases.js';
-import { type Measured, progress, runChild } from '../child.js';
+import { add, conv2d, matmul, mul, setNumThreads, tanh, Tensor, threadsReady, useBackend } from '@torchlet/tensor';
+import { type BenchCase, type CaseFile, type ChainCase, type Conv2dCase, inputData, initialParameters, type MatmulCase, type OptimizerCase, type OptimizerName, runsCase, sampleOf, TORCHLET_CONFIGURATIONS, type TorchletConfiguration, type TrainingCase, trainingLabels } from '../cases.js';
+import { byKind, type Measured, progress, runChild } from '../child.js';
 import { timeMedian } from '../measure.js';
 
 /** The configuration named by the third argument (the default without one); exits on an unknown name. */
@@ -43,7 +43,7 @@ function chosenConfiguration(name: string | undefined): TorchletConfiguration {
 }
 
 const configuration = chosenConfiguration(process.argv[4]);
-const isDefault = configuration === TORCHLET_CONFIGURATIONS[0];
+const isReference = configuration === TORCHLET_CONFIGURATIONS[0];
 
 function float32(data: Float32Array, shape: readonly number[]): Tensor {
   return Tensor.fromData(data, [...shape], 'float32');
@@ -143,21 +143,28 @@ function measureOptimizer(spec: OptimizerCase, file: CaseFile): Measured {
   return { timing: timeMedian(() => optimizer.step(), { ...file.timing, warmup: file.optimizerWarmup }), outputs: { step } };
 }
 
+const measureCase = byKind({ matmul: measureMatmul, conv2d: measureConv2d, training: measureTraining, chain: measureChain, optimizer: measureOptimizer });
+
 function measure(spec: BenchCase, file: CaseFile): Measured | null {
-  if (!spec.perConfiguration && !isDefault) return null;
+  return runsCase(configuration, spec, isReference) ? measureCase(spec, file) : null;
+}
+
+/**
+ * Sets the backend and the thread count before anything runs (the thread count is set even for
+ * one thread: the default is the machine's cores). With more than one thread, the workers are
+ * started and awaited here, so that no timed product runs on one thread while they start (and
+ * changing the count later would restart them); a configuration whose threads cannot start exits.
+ */
+async function applyConfiguration(): Promise<void> {
   useBackend(configuration.backend);
-  switch (spec.kind) {
-    case 'matmul':
-      return measureMatmul(spec, file);
-    case 'conv2d':
-      return measureConv2d(spec, file);
-    case 'training':
-      return measureTraining(spec, file);
-    case 'chain':
-      return measureChain(spec, file);
-    case 'optimizer':
-      return measureOptimizer(spec, file);
+  setNumThreads(configuration.threads);
+  if (configuration.threads === 1) return;
+  const threads = await threadsReady();
+  if (threads !== configuration.threads) {
+    progress(`torchlet ${configuration.name}: only ${threads} of ${configuration.threads} threads could start`);
+    process.exit(1);
   }
 }
 
+await applyConfiguration();
 await runChild(`torchlet ${configuration.name}`, measure);
