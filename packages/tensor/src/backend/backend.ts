@@ -22,6 +22,22 @@ export interface Backend {
    * the generic loop computes it. Every backend gives the same bits.
    */
   elementwise(args: ElementwiseArgs): void;
+  /**
+   * A reduction of `x[xOffset]…x[xOffset + n − 1]` (n ≥ 1) to one number. `'max'` and `'min'`:
+   * the extreme, NaN when an element is NaN; where it is zero, its sign may be either one's
+   * (callers that need the first occurrence look it up, see ops/reduce.ts). `'sum'`: the float64
+   * sum in the order of kernels/reduce.ts (blocks of eight interleaved partial sums). Every
+   * backend gives the same bits.
+   */
+  reduce(args: ReduceArgs): number;
+}
+
+/** Arguments of {@link Backend.reduce}: a contiguous span of a float array. */
+export interface ReduceArgs {
+  op: 'max' | 'min' | 'sum';
+  n: number;
+  x: Float32Array | Float64Array;
+  xOffset: number;
 }
 
 /** The float span type of {@link Backend.elementwise}. */

@@ -3,7 +3,7 @@ import type { Backend } from './backend.js';
 import { jsBackend } from './js-backend.js';
 import { wasmBackend, wasmSimdAvailable } from './wasm-backend.js';
 
-export type { Backend, ElementwiseArgs, GemmArgs } from './backend.js';
+export type { Backend, ElementwiseArgs, GemmArgs, ReduceArgs } from './backend.js';
 export { jsBackend } from './js-backend.js';
 export { wasmBackend, wasmSimdAvailable } from './wasm-backend.js';
 export { getNumThreads, setNumThreads, threadsReady } from './threads.js';

@@ -1,6 +1,6 @@
 import { gemm as jsGemm } from '../kernels/gemm.js';
 import type { Backend, GemmArgs } from './backend.js';
-import { wasmElementwise } from './wasm-elementwise.js';
+import { wasmElementwise, wasmReduce } from './wasm-elementwise.js';
 import { type GemmCall, readyTeam, reserve, runShares } from './threads.js';
 import { decodeBase64, type GemmKernels, MAX_PAGES, PAGE_BYTES, wasmApi } from './wasm-api.js';
 import { gemmBlocking, gemmWasmBase64 } from './wasm/gemm-wasm.js';
@@ -24,7 +24,7 @@ import { gemmBlocking, gemmWasmBase64 } from './wasm/gemm-wasm.js';
  * TypeScript kernel, which sums in float64: results differ by float32 rounding. Float64 products
  * run the TypeScript kernel.
  */
-export const wasmBackend: Backend = { name: 'wasm', gemm: wasmGemm, elementwise: wasmElementwise };
+export const wasmBackend: Backend = { name: 'wasm', gemm: wasmGemm, elementwise: wasmElementwise, reduce: wasmReduce };
 
 const { MR, NR, KC, MC, NC } = gemmBlocking;
 const FLOATS_PER_PAGE = PAGE_BYTES / 4;

@@ -2,10 +2,11 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import * as script from '../../scripts/build-wasm-elementwise.mjs';
 import { FAST_MATH_CONSTANTS } from '../kernels/fast-math.js';
+import { reduce as jsReduce } from '../kernels/reduce.js';
 import type { ElementwiseArgs } from './backend.js';
 import { jsBackend } from './js-backend.js';
 import { elementwiseChunk, elementwiseWasmBase64 } from './wasm/elementwise-wasm.js';
-import { wasmElementwise } from './wasm-elementwise.js';
+import { wasmElementwise, wasmReduce } from './wasm-elementwise.js';
 
 /** Deterministic values in [−scale, scale), with the float32 specials sprinkled in. */
 function values(length: number, seed: number, scale: number): Float32Array {
@@ -94,6 +95,111 @@ describe('wasmElementwise', () => {
     jsBackend.elementwise({ op: 'tanh', n: 2000, out: viaJs, outOffset: 0, x, xOffset: 0 });
     expect(viaWasm).toEqual(viaJs);
     expect(viaJs[1]).toBe(Math.tanh(x[1]!));
+  });
+});
+
+/** {@link values} with the specials beyond ±scale (NaN, infinities, ±3.4e38) replaced: they get their own tests. */
+function finiteValues(length: number, seed: number, scale: number): Float32Array {
+  return values(length, seed, scale).map((v, i) => (Math.abs(v) <= scale ? v : i % 7));
+}
+
+/** The plain-loop max or min, NaN if any element is NaN. */
+function extremeOf(op: 'max' | 'min', x: Float32Array, offset: number, n: number): number {
+  let best = op === 'max' ? -Infinity : Infinity;
+  for (let i = offset; i < offset + n; i++) {
+    if (Number.isNaN(x[i]!)) return NaN;
+    best = op === 'max' ? Math.max(best, x[i]!) : Math.min(best, x[i]!);
+  }
+  return best;
+}
+
+/** Lengths below and at the wasm thresholds, with every remainder of 8 and several of 16, and across chunks. */
+const REDUCE_LENGTHS = [1, 63, 64, 65, 255, ...[0, 1, 2, 3, 4, 5, 6, 7].map((r) => 256 + r), 1001, 1006, elementwiseChunk, elementwiseChunk + 1, 2 * elementwiseChunk + 17];
+
+describe('wasmReduce', () => {
+  it('finds the max and min as the TypeScript loop and a plain loop do, across lengths and offsets', () => {
+    for (const n of REDUCE_LENGTHS) {
+      for (const offset of [0, 3]) {
+        const x = finiteValues(n + offset + 2, n + offset, 5);
+        for (const op of ['max', 'min'] as const) {
+          const expected = extremeOf(op, x, offset, n);
+          expect(wasmReduce({ op, n, x, xOffset: offset })).toBe(expected);
+          expect(jsReduce({ op, n, x, xOffset: offset })).toBe(expected);
+        }
+      }
+    }
+  });
+
+  it('gives NaN for max and min when any element is NaN, wherever it is', () => {
+    for (const n of REDUCE_LENGTHS) {
+      for (const at of [0, n >> 1, n - 1]) {
+        const x = new Float32Array(n).fill(1);
+        x[at] = NaN;
+        for (const op of ['max', 'min'] as const) {
+          expect(wasmReduce({ op, n, x, xOffset: 0 })).toBeNaN();
+          expect(jsReduce({ op, n, x, xOffset: 0 })).toBeNaN();
+        }
+      }
+    }
+  });
+
+  it('handles ±Infinity, an all −Infinity span and extremes in the padded last block', () => {
+    const n = 1001;
+    const x = new Float32Array(n).fill(2);
+    x[5] = Infinity;
+    x[900] = -Infinity;
+    expect(wasmReduce({ op: 'max', n, x, xOffset: 0 })).toBe(Infinity);
+    expect(wasmReduce({ op: 'min', n, x, xOffset: 0 })).toBe(-Infinity);
+    expect(wasmReduce({ op: 'max', n, x: new Float32Array(n).fill(-Infinity), xOffset: 0 })).toBe(-Infinity);
+    const tail = new Float32Array(n).fill(1);
+    tail[n - 1] = 10;
+    tail[n - 2] = -10;
+    expect(wasmReduce({ op: 'max', n, x: tail, xOffset: 0 })).toBe(10);
+    expect(wasmReduce({ op: 'min', n, x: tail, xOffset: 0 })).toBe(-10);
+  });
+
+  it('returns zero, of either sign, when the extreme is a zero', () => {
+    const x = new Float32Array(300).fill(-1);
+    x[10] = -0;
+    x[200] = 0;
+    expect(Math.abs(wasmReduce({ op: 'max', n: x.length, x, xOffset: 0 }))).toBe(0);
+    expect(Math.abs(wasmReduce({ op: 'min', n: x.length, x: x.map((v) => -v), xOffset: 0 }))).toBe(0);
+  });
+
+  it('sums bit for bit as the TypeScript loop does, across lengths, offsets and specials', () => {
+    for (const n of REDUCE_LENGTHS) {
+      for (const offset of [0, 5]) {
+        // Wide magnitudes, so that the order of the additions shows in the low bits.
+        const x = finiteValues(n + offset, 3 * n + offset, 1e6).map((v, i) => (i % 3 === 0 ? v * 1e-6 : v));
+        const viaWasm = wasmReduce({ op: 'sum', n, x, xOffset: offset });
+        expect(viaWasm).toBe(jsReduce({ op: 'sum', n, x, xOffset: offset }));
+        let sequential = 0;
+        for (let i = offset; i < offset + n; i++) sequential += x[i]!;
+        expect(Math.abs(viaWasm - sequential)).toBeLessThan(1e-9 * n);
+      }
+    }
+  });
+
+  it('sums NaN, ±Infinity and −0 as float64 addition does', () => {
+    const n = 1000;
+    const withNaN = new Float32Array(n).fill(1);
+    withNaN[999] = NaN;
+    expect(wasmReduce({ op: 'sum', n, x: withNaN, xOffset: 0 })).toBeNaN();
+    const infinities = new Float32Array(n).fill(1);
+    infinities[3] = Infinity;
+    expect(wasmReduce({ op: 'sum', n, x: infinities, xOffset: 0 })).toBe(Infinity);
+    infinities[700] = -Infinity;
+    expect(wasmReduce({ op: 'sum', n, x: infinities, xOffset: 0 })).toBeNaN();
+    const zeros = new Float32Array(n).fill(-0);
+    expect(Object.is(wasmReduce({ op: 'sum', n, x: zeros, xOffset: 0 }), jsReduce({ op: 'sum', n, x: zeros, xOffset: 0 }))).toBe(true);
+    expect(wasmReduce({ op: 'sum', n: 2 * elementwiseChunk + 9, x: new Float32Array(2 * elementwiseChunk + 9).fill(0.5), xOffset: 0 })).toBe(elementwiseChunk + 4.5);
+  });
+
+  it('leaves float64 spans to the TypeScript loops', () => {
+    const x = Float64Array.from(finiteValues(500, 3, 5));
+    x[100] = 7;
+    expect(wasmReduce({ op: 'max', n: 500, x, xOffset: 0 })).toBe(7);
+    expect(wasmReduce({ op: 'sum', n: 500, x, xOffset: 0 })).toBe(jsReduce({ op: 'sum', n: 500, x, xOffset: 0 }));
   });
 });
 

@@ -1,5 +1,6 @@
 import { elementwise as jsElementwise, type FloatArray } from '../kernels/elementwise.js';
-import type { ElementwiseArgs } from './backend.js';
+import { reduce as jsReduce } from '../kernels/reduce.js';
+import type { ElementwiseArgs, ReduceArgs } from './backend.js';
 import { decodeBase64, PAGE_BYTES, wasmApi } from './wasm-api.js';
 import { elementwiseChunk as CHUNK, elementwiseWasmBase64 } from './wasm/elementwise-wasm.js';
 
@@ -53,6 +54,9 @@ interface Kernels {
   mulScalar64(a: number, n: number, y: number): void;
   divScalar64(a: number, n: number, y: number): void;
   scalarDiv64(a: number, n: number, y: number): void;
+  maximum(a: number, n: number): number;
+  minimum(a: number, n: number): number;
+  sum(a: number, n: number): number;
 }
 
 /** Byte offset of the second operand's region. */
@@ -165,3 +169,43 @@ function scalarTensor(k: Kernels, op: 'add' | 'sub' | 'mul' | 'div', s: number, 
   if (op === 'mul') return tensorScalar(k, 'mul', s);
   return isFloat32(s) ? (m) => k.scalarDiv(0, m, s) : (m) => k.scalarDiv64(0, m, s);
 }
+
+/**
+ * The wasm backend's `reduce`: float32 spans long enough to pay for the copy (see
+ * {@link MIN_EXTREME_LENGTH}) stream
+ * through the module's max, min and sum kernels (copy in only); the rest run the TypeScript loops,
+ * which give the same bits (the sum adds in the same order, chunk by chunk).
+ *
+ * Measured through the ops (float32, medians of 11 alternating rounds in one process on two
+ * shared cores; wasm, then the TypeScript loops of kernels/reduce.ts, then the lane walks of
+ * ops/reduce.ts they replaced): `max` of a million floats 0.21, 0.92 and 2.05 ms; `max(x, 1)` of
+ * [64, 1000] 29, 74 and 138 µs; `sum` of a million floats 0.20, 0.38 and 0.68 ms; `sum(x, 1)` of
+ * [64, 1000] 16, 25 and 36 µs.
+ */
+export function wasmReduce(args: ReduceArgs): number {
+  const { op, n, x, xOffset } = args;
+  const kernels = n >= (op === 'sum' ? MIN_SUM_LENGTH : MIN_EXTREME_LENGTH) && x instanceof Float32Array ? instance() : undefined;
+  if (!kernels) return jsReduce(args);
+  const memory = heap!;
+  const kernel = kernels[op === 'max' ? 'maximum' : op === 'min' ? 'minimum' : 'sum'];
+  // The kernels read whole blocks of 16 floats (8 for the sum): the last is padded with the identity.
+  const identity = op === 'max' ? -Infinity : op === 'min' ? Infinity : 0;
+  let result = identity;
+  for (let done = 0; done < n; done += CHUNK) {
+    const m = Math.min(CHUNK, n - done);
+    memory.set(x.subarray(xOffset + done, xOffset + done + m), 0);
+    memory.fill(identity, m, (m + 15) & ~15);
+    const value = kernel(0, m);
+    if (op === 'sum') result += value;
+    else if (value !== value) return NaN;
+    else if (op === 'max' ? value > result : value < result) result = value;
+  }
+  return result;
+}
+
+/**
+ * Below these lengths the TypeScript loops are as fast: a call costs about 0.1 µs in the module,
+ * where the TypeScript max takes about 1 ns an element and the sum about 0.4.
+ */
+const MIN_EXTREME_LENGTH = 64;
+const MIN_SUM_LENGTH = 256;

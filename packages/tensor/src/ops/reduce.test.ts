@@ -192,6 +192,66 @@ describe('argmax', () => {
   it('rejects bool tensors, as PyTorch does', () => expect(() => argmax(tensor([true, false]))).toThrow(DTypeError));
 });
 
+/**
+ * Rows of `cols` float32 values with ties, signed zeros, infinities and NaN, as a [rows, cols]
+ * tensor and, transposed, as [cols, rows]: reducing dim 0 of the second walks the strided lane
+ * loop, a reference for the contiguous rows that go through the backend's `reduce`.
+ */
+function rowsAndColumns(rows: number, cols: number): { byRow: Tensor; byColumn: Tensor } {
+  const data = new Float32Array(rows * cols);
+  for (let i = 0; i < data.length; i++) data[i] = Math.round(Math.sin(i * 0.7) * 40) / 8;
+  const row = (r: number): Float32Array => data.subarray(r * cols, (r + 1) * cols);
+  row(1).fill(-1).set([-0, 0, -0], cols >> 1);
+  row(2).fill(-1).set([0, -0], cols - 2);
+  row(3)[cols - 1] = NaN;
+  row(4).set([NaN, NaN], 17);
+  row(5)[3] = Infinity;
+  row(5)[cols - 3] = -Infinity;
+  row(6).fill(5);
+  const transposed = new Float32Array(rows * cols);
+  for (let r = 0; r < rows; r++) for (let k = 0; k < cols; k++) transposed[k * rows + r] = data[r * cols + k]!;
+  return { byRow: Tensor.fromData(data, [rows, cols], 'float32'), byColumn: Tensor.fromData(transposed, [cols, rows], 'float32') };
+}
+
+/** The values' bits, so that −0 and 0 differ. */
+const bits = (t: Tensor): number[] => [...t.toTypedArray()].map((v) => (Object.is(v, -0) ? -1e-300 : v));
+
+describe('reductions of long contiguous rows', () => {
+  for (const cols of [64, 1000, 40000]) {
+    it(`match the strided lane loop for max, min, argmax and amax over rows of ${cols}`, () => {
+      const { byRow, byColumn } = rowsAndColumns(8, cols);
+      for (const [extreme, reference] of [[max(byRow, 1), max(byColumn, 0)], [min(byRow, 1), min(byColumn, 0)]] as const) {
+        expect(bits(extreme.values)).toEqual(bits(reference.values));
+        expect(extreme.indices.tolist()).toEqual(reference.indices.tolist());
+      }
+      expect(argmax(byRow, 1).tolist()).toEqual(argmax(byColumn, 0).tolist());
+      expect(bits(amin(byRow, 1))).toEqual(bits(amin(byColumn, 0)));
+    });
+
+    it(`sum and mean rows of ${cols} as the strided lane loop does, up to the order of additions`, () => {
+      const { byRow, byColumn } = rowsAndColumns(8, cols);
+      assertClose(sum(byRow, 1), sum(byColumn, 0), { rtol: 1e-6, atol: 1e-6 });
+      assertClose(mean(byRow, 1), mean(byColumn, 0), { rtol: 1e-6, atol: 1e-6 });
+    });
+  }
+
+  it('keeps the first zero, with its sign, when zero is the extreme', () => {
+    const { byRow } = rowsAndColumns(8, 1000);
+    const { values, indices } = max(byRow, 1);
+    expect(Object.is(values.toTypedArray()[1], -0)).toBe(true);
+    expect([...indices.toTypedArray()].slice(1, 5)).toEqual([500, 998, 999, 17]);
+    expect(Object.is(values.toTypedArray()[2], 0)).toBe(true);
+    expect(Object.is(max(byRow.select(0, 1)).item(), -0)).toBe(true);
+  });
+
+  it('sums a million float32 to the exact total when every partial sum is exact', () => {
+    // Five values summing to 1.25, repeated, and one −1.75 left over: 2²⁰ = 5·209715 + 1.
+    const x = Tensor.fromData(new Float32Array(1 << 20).map((_, i) => (i % 5) - 1.75), [1 << 20], 'float32');
+    expect(sum(x).item()).toBe(209715 * 1.25 - 1.75);
+    expect(mean(x).item()).toBe(Math.fround((209715 * 1.25 - 1.75) / 2 ** 20));
+  });
+});
+
 describe('variance', () => {
   it('matches PyTorch for a.var(dim=1)', () => expectFixture('a.var(dim=1)', variance(input('a.var(dim=1)'), 1)));
 

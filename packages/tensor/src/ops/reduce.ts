@@ -1,3 +1,4 @@
+import { getBackend } from '../backend/index.js';
 import { allocate, checkDType, type DType, isFloatingPoint, isIntegral } from '../dtype.js';
 import { DTypeError, IndexError, InvalidArgumentError } from '../errors/index.js';
 import { type Lanes, lanesAlong } from '../iterate.js';
@@ -80,11 +81,26 @@ function output(values: Float64Array | Uint8Array, shape: number[], dtype: DType
 }
 
 // Kernels. Each walks lanes with the inner index innermost and accumulates in float64.
+// Contiguous float lanes (inner = 1) of at least MIN_RUN elements go to the backend's `reduce`
+// for sums and extremes (kernels/reduce.ts, or WebAssembly SIMD); shorter ones stay here, where a
+// call and, for extremes, a lookup per lane would cost more than they save.
+
+const MIN_RUN = 64;
+
+function isFloatArray(data: Lanes['data']): data is Float32Array | Float64Array {
+  return data instanceof Float32Array || data instanceof Float64Array;
+}
 
 function sumLanes({ data, offset, outer, size, inner }: Lanes): Float64Array {
   const acc = new Float64Array(outer * inner);
+  const run = inner === 1 && size >= MIN_RUN && isFloatArray(data) ? data : undefined;
+  const backend = run && getBackend();
   for (let o = 0; o < outer; o++) {
     let p = offset + o * size * inner;
+    if (run && backend) {
+      acc[o] = backend.reduce({ op: 'sum', n: size, x: run, xOffset: p });
+      continue;
+    }
     if (inner === 1) {
       let s = 0;
       for (let k = 0; k < size; k++) s += data[p + k]!;
@@ -115,6 +131,10 @@ function extremeLanes({ data, offset, outer, size, inner }: Lanes, largest: bool
   const values = new Float64Array(outer * inner);
   const indices = new Float64Array(outer * inner);
   if (size === 0) return { values, indices };
+  if (inner === 1 && size >= MIN_RUN && isFloatArray(data)) {
+    extremeRuns(data, offset, outer, size, largest, values, indices);
+    return { values, indices };
+  }
   for (let o = 0; o < outer; o++) {
     const base = o * inner;
     let p = offset + o * size * inner;
@@ -135,6 +155,27 @@ function extremeLanes({ data, offset, outer, size, inner }: Lanes, largest: bool
     }
   }
   return { values, indices };
+}
+
+/**
+ * {@link extremeLanes} over contiguous float lanes, through the backend's `reduce`: the extreme
+ * found, its first occurrence is looked up, which gives the index and, for a zero, its sign
+ * (the first zero equal to the extreme is what the comparison loop above keeps).
+ */
+function extremeRuns(
+  data: Float32Array | Float64Array, offset: number, outer: number, size: number, largest: boolean,
+  values: Float64Array, indices: Float64Array,
+): void {
+  const backend = getBackend();
+  const op = largest ? 'max' : 'min';
+  for (let o = 0, p = offset; o < outer; o++, p += size) {
+    const extreme = backend.reduce({ op, n: size, x: data, xOffset: p });
+    let k = 0;
+    if (extreme === extreme) k = data.subarray(p, p + size).indexOf(extreme);
+    else while (data[p + k] === data[p + k]) k++;
+    values[o] = data[p + k]!;
+    indices[o] = k;
+  }
 }
 
 /** Sum of squared deviations from the lane mean (two passes, float64). */
