@@ -57,13 +57,18 @@ def median(values):
     return ordered[middle] if len(ordered) % 2 == 1 else (ordered[middle - 1] + ordered[middle]) / 2
 
 
-def time_median(run, warmup, minRuns, maxRuns, budgetMs):
+def time_median(run, warmup, warmupMs, minRuns, maxRuns, budgetMs):
     """bench/src/measure.ts's timeMedian."""
     start = time.perf_counter()
-    for i in range(warmup):
-        if i > 0 and (time.perf_counter() - start) * 1000 >= budgetMs:
+    i = 0
+    while True:
+        elapsed = (time.perf_counter() - start) * 1000
+        if i > 0 and (elapsed >= budgetMs or (i >= warmup and elapsed >= warmupMs)):
+            break
+        if i == 0 and warmup == 0 and warmupMs == 0:
             break
         run()
+        i += 1
     times = []
     while len(times) < maxRuns and (len(times) < minRuns or sum(times) < budgetMs):
         begin = time.perf_counter()

@@ -7,7 +7,7 @@ import { randomData } from './data.js';
 import type { TimingOptions } from './measure.js';
 
 /** How every case is timed, optimizer steps aside (see {@link OPTIMIZER_WARMUP}). */
-export const TIMING: Required<TimingOptions> = { warmup: 2, minRuns: 3, maxRuns: 25, budgetMs: 1000 };
+export const TIMING: Required<TimingOptions> = { warmup: 2, warmupMs: 300, minRuns: 3, maxRuns: 61, budgetMs: 1000 };
 
 /**
  * Untimed optimizer steps after the first one. RAdam takes its plain (unrectified) branch while

@@ -28,6 +28,15 @@ describe('timeMedian', () => {
     expect(calls).toBe(4);
   });
 
+  it('keeps warming up until warmupMs has passed, then runs the timed runs', () => {
+    let calls = 0;
+    const start = performance.now();
+    const timing = timeMedian(() => calls++, { warmup: 1, warmupMs: 20, minRuns: 2, maxRuns: 2, budgetMs: 60_000 });
+    expect(performance.now() - start).toBeGreaterThanOrEqual(20);
+    expect(timing.runs).toBe(2);
+    expect(calls).toBeGreaterThan(3);
+  });
+
   it('stops at maxRuns even when the budget is not spent', () => {
     const timing = timeMedian(() => undefined, { warmup: 0, minRuns: 1, maxRuns: 4, budgetMs: 60_000 });
     expect(timing.runs).toBe(4);

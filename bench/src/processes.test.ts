@@ -47,7 +47,7 @@ describe('runProcess', () => {
 describe('compileSources', () => {
   const n = 8;
   const spec: MatmulCase = { kind: 'matmul', id: 'matmul-8', name: 'matmul 8', perConfiguration: true, tolerance: 1e-4, n, seeds: [3, 4] };
-  const caseFile: CaseFile = { cases: [spec], timing: { warmup: 0, minRuns: 1, maxRuns: 1, budgetMs: 0 }, optimizerWarmup: 0 };
+  const caseFile: CaseFile = { cases: [spec], timing: { warmup: 0, warmupMs: 0, minRuns: 1, maxRuns: 1, budgetMs: 0 }, optimizerWarmup: 0 };
   let directory: string;
   beforeAll(async () => {
     directory = mkdtempSync(join(tmpdir(), 'torchlet-bench-test-'));

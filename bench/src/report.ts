@@ -171,8 +171,10 @@ ${machine}
   and PyTorch 1.x's NAdam (it multiplies μₜ into the next μ product twice, fixed in PyTorch
   2.0, whose rule torchlet follows) are only checked to move the parameters, and js-pytorch's
   MLP step only by its first loss, which comes before any update.
-- **Timing.** Up to two untimed runs first (so V8 has compiled the hot code; a run slower than
-  a second is warm after one), then as many timed runs as fit in one second, 3 to 25, and the
+- **Timing.** Untimed runs first, at least two and for at least 300 ms (so V8 has compiled the
+  hot code, WebAssembly included: it starts on a baseline compiler and swaps in optimised code
+  compiled in the background; a run slower than a second is warm after one), then as many timed
+  runs as fit in one second, 3 to 61, and the
   table shows the **median**. A run includes allocating the outputs and, for TF.js, reading
   them back with \`dataSync()\` and disposing them: the work a caller waits for. Inputs are
   created once, outside the timing.
