@@ -1,6 +1,6 @@
 import type { Tensor } from '@torchlet/nn';
 import { Optimizer, type ParamGroup, type ParamGroupInput } from '../optimizer.js';
-import { decaySetup, type FloatArray, gradData, incrementStep, lerpSetup, paramData, stateData, stepTensor, validateAdam, zerosLikeParam } from './common.js';
+import { decaySetup, type FloatArray, firstMomentFloat32, gradData, incrementStep, lerpSetup, paramData, secondMomentFloat32, stateData, stepTensor, validateAdam, zerosLikeParam } from './common.js';
 import { identity } from './rounding.js';
 import { runFloat32Kernel } from './wasm/kernels.js';
 
@@ -77,8 +77,8 @@ export function adamFloat32Loop(param: FloatArray, grad: FloatArray, expAvg: Flo
       if (decoupled) x = Math.fround(x * decay);
       else if (coupled) g = Math.fround(g + Math.fround(weightDecay * x));
       const m0 = expAvg[i]!;
-      const m = Math.fround((lerpSmall ? m0 : g) + Math.fround(lerpCoefficient * Math.fround(g - m0)));
-      let v = Math.fround(Math.fround(expAvgSq[i]! * beta2) + Math.fround(Math.fround(weight2 * g) * g));
+      const m = firstMomentFloat32(m0, g, lerpSmall, lerpCoefficient);
+      let v = secondMomentFloat32(expAvgSq[i]!, g, beta2, weight2);
       expAvg[i] = m;
       expAvgSq[i] = v;
       if (maxExpAvgSq !== null) {

@@ -1,6 +1,6 @@
 import type { Tensor } from '@torchlet/nn';
 import { Optimizer, type ParamGroup, type ParamGroupInput } from '../optimizer.js';
-import { decaySetup, type FloatArray, gradData, incrementStep, lerpSetup, paramData, stateData, stepTensor, validateAdam, zerosLikeParam } from './common.js';
+import { decaySetup, type FloatArray, firstMomentFloat32, gradData, incrementStep, lerpSetup, paramData, stateData, stepTensor, validateAdam, zerosLikeParam } from './common.js';
 import { identity } from './rounding.js';
 import { runFloat32Kernel } from './wasm/kernels.js';
 
@@ -56,7 +56,7 @@ export function adamaxFloat32Loop(param: FloatArray, grad: FloatArray, expAvg: F
       let g = grad[i]! * sign;
       if (coupled) g = Math.fround(g + Math.fround(weightDecay * x));
       const m0 = expAvg[i]!;
-      const m = Math.fround((lerpSmall ? m0 : g) + Math.fround(lerpCoefficient * Math.fround(g - m0)));
+      const m = firstMomentFloat32(m0, g, lerpSmall, lerpCoefficient);
       const u = Math.max(Math.fround(expInf[i]! * beta2), Math.fround(Math.abs(g) + eps));
       expAvg[i] = m;
       expInf[i] = u;

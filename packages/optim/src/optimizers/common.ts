@@ -99,3 +99,16 @@ export function lerpSetup(weight: number, round: (v: number) => number): { lerpS
   const lerpSmall = Math.abs(w) < 0.5;
   return { lerpSmall, lerpCoefficient: lerpSmall ? w : round(w - 1) };
 }
+
+/**
+ * One element of the float32 first moment, `exp_avg.lerp_(g, 1 − β₁)`, with the coefficients of
+ * {@link lerpSetup}; each operation rounded to float32, as the WebAssembly kernels compute it.
+ */
+export function firstMomentFloat32(m0: number, g: number, lerpSmall: boolean, lerpCoefficient: number): number {
+  return Math.fround((lerpSmall ? m0 : g) + Math.fround(lerpCoefficient * Math.fround(g - m0)));
+}
+
+/** One element of the float32 second moment, `exp_avg_sq.mul_(β₂).addcmul_(g, g, value=1 − β₂)`. */
+export function secondMomentFloat32(v0: number, g: number, beta2: number, weight2: number): number {
+  return Math.fround(Math.fround(v0 * beta2) + Math.fround(Math.fround(weight2 * g) * g));
+}

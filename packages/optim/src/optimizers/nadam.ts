@@ -1,6 +1,6 @@
 import { scalarTensor, type Tensor } from '@torchlet/nn';
 import { Optimizer, type ParamGroup, type ParamGroupInput, type ParamState } from '../optimizer.js';
-import { checkNonNegative, decaySetup, type FloatArray, gradData, incrementStep, lerpSetup, paramData, stateData, stepTensor, validateAdam, zerosLikeParam } from './common.js';
+import { checkNonNegative, decaySetup, type FloatArray, firstMomentFloat32, gradData, incrementStep, lerpSetup, paramData, secondMomentFloat32, stateData, stepTensor, validateAdam, zerosLikeParam } from './common.js';
 import { identity, roundingFor } from './rounding.js';
 import { runFloat32Kernel } from './wasm/kernels.js';
 
@@ -87,8 +87,8 @@ export function nadamFloat32Loop(param: FloatArray, grad: FloatArray, expAvg: Fl
       if (decoupled) x = Math.fround(x * decay);
       else if (coupled) g = Math.fround(g + Math.fround(weightDecay * x));
       const m0 = expAvg[i]!;
-      const m = Math.fround((lerpSmall ? m0 : g) + Math.fround(lerpCoefficient * Math.fround(g - m0)));
-      const v = Math.fround(Math.fround(expAvgSq[i]! * beta2) + Math.fround(Math.fround(weight2 * g) * g));
+      const m = firstMomentFloat32(m0, g, lerpSmall, lerpCoefficient);
+      const v = secondMomentFloat32(expAvgSq[i]!, g, beta2, weight2);
       expAvg[i] = m;
       expAvgSq[i] = v;
       const d = Math.fround(Math.fround(Math.sqrt(Math.fround(v / bias2))) + eps);
