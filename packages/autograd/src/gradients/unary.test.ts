@@ -107,6 +107,23 @@ describe('relu', () => {
     A.relu(x).sum().backward();
     expect(x.grad!.tolist()).toEqual([0, 1]);
   });
+
+  it('masks the upstream gradient by multiplying it with output > 0', () => {
+    const x = A.tensor([-1, 2, -3, 4, 5], { dtype: 'float32', requiresGrad: true });
+    // The product keeps an infinite gradient where masked out as NaN, and a negative one as −0.
+    A.relu(x).backward(A.tensor([Infinity, Number.NaN, -2, -2, 0.5], { dtype: 'float32' }));
+    const grad = Array.from(x.grad!.toTypedArray());
+    expect(grad.map((v, i) => Object.is(v, [Number.NaN, Number.NaN, -0, -2, 0.5][i]))).toEqual([true, true, true, true, true]);
+  });
+
+  it('differentiates its gradient with respect to the upstream gradient (createGraph)', () => {
+    const x = A.tensor([-1, 2, -3, 4], { dtype: 'float64', requiresGrad: true });
+    const g = A.tensor([1, 2, 3, 4], { dtype: 'float64', requiresGrad: true });
+    const [dx] = A.grad(A.relu(x), x, { gradOutputs: g, createGraph: true });
+    expect(dx!.tolist()).toEqual([0, 2, 0, 4]);
+    const [dg] = A.grad(A.mul(dx!, A.tensor([10, 20, 30, 40], { dtype: 'float64' })).sum(), g);
+    expect(dg!.tolist()).toEqual([0, 20, 0, 40]);
+  });
 });
 
 describe('nanToNum', () => {

@@ -87,7 +87,16 @@ export function sigmoid(x: Tensor): Tensor {
 
 /** max(x, 0). */
 export function relu(x: Tensor): Tensor {
-  return recordWithOutput('ReluBackward', T.relu(raw(x)), [x], (g, _needs, y) => [mul(g, constant(T.gt(raw(y), 0)))]);
+  return recordWithOutput('ReluBackward', T.relu(raw(x)), [x], (g, _needs, y) => [reluMask(g, raw(y))]);
+}
+
+/**
+ * g where the ReLU output `y` is positive, else g·0, by one tensor kernel rather than a comparison
+ * and a mixed-dtype mul. The map is linear in g and self-adjoint, so its own backward is itself
+ * (`y` is a constant of it, as the mask was).
+ */
+function reluMask(g: Tensor, y: T.Tensor): Tensor {
+  return record('ReluBackwardBackward', T.reluBackward(raw(g), y), [g], (gg) => [reluMask(gg, y)]);
 }
 
 /** max(0, x) + slope·min(0, x). */

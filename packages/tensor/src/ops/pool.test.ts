@@ -40,6 +40,52 @@ describe('maxPool2d', () => {
     assertClose(maxPool2dBackward(fromRecord(c.R), indices, x.shape), c.grads.x!);
   });
 
+  it('pools 2×2 windows like a naive scan: ties to the first, NaN wins and a later NaN takes over', () => {
+    /** PyTorch's CPU loop for 2×2 windows without padding: row by row, `v > max || isnan(v)`. */
+    const naive = (data: number[], planes: number, H: number, W: number, sH: number, sW: number, ceilMode: boolean) => {
+      const size = (n: number, s: number) => {
+        const out = Math.floor((n - 2 + (ceilMode ? s - 1 : 0)) / s) + 1;
+        return ceilMode && (out - 1) * s >= n ? out - 1 : out;
+      };
+      const outH = size(H, sH);
+      const outW = size(W, sW);
+      const values: number[] = [];
+      const indices: number[] = [];
+      for (let p = 0; p < planes; p++) {
+        for (let oh = 0; oh < outH; oh++) {
+          for (let ow = 0; ow < outW; ow++) {
+            let best = -Infinity;
+            let at = oh * sH * W + ow * sW;
+            for (let h = oh * sH; h < Math.min(oh * sH + 2, H); h++) {
+              for (let w = ow * sW; w < Math.min(ow * sW + 2, W); w++) {
+                const v = data[p * H * W + h * W + w]!;
+                if (v > best || Number.isNaN(v)) [best, at] = [v, h * W + w];
+              }
+            }
+            values.push(best);
+            indices.push(at);
+          }
+        }
+      }
+      return { values, indices, outH, outW };
+    };
+    const H = 7;
+    const W = 9;
+    const pattern = [3, -1, 3, Number.NaN, -Infinity, 0.5, Number.NaN, 2, -0, 0, 7, 7, -Infinity, -Infinity, 1.25, -3, 4];
+    const data = Array.from({ length: 2 * 3 * H * W }, (_, i) => pattern[(i * 5) % pattern.length]! + (i % 11 === 0 ? 1 : 0));
+    for (const dtype of ['float32', 'float64'] as const) {
+      const x = Tensor.fromData(Float64Array.from(data), [2, 3, H, W], 'float64').to(dtype);
+      // Strides 2, 1 (overlapping) and 3 (gaps) take the unrolled loop; ceilMode adds cut-off windows (the general one).
+      for (const [sH, sW, ceilMode] of [[2, 2, false], [1, 1, false], [3, 2, false], [2, 2, true]] as const) {
+        const { output, indices } = maxPool2d(x, 2, { stride: [sH, sW], ceilMode });
+        const expected = naive(Array.from(x.toTypedArray(), Number), 6, H, W, sH, sW, ceilMode);
+        expect(output.shape).toEqual([2, 3, expected.outH, expected.outW]);
+        expect(Array.from(output.toTypedArray()).every((v, i) => Object.is(v, expected.values[i]))).toBe(true);
+        expect(Array.from(indices.toTypedArray(), Number)).toEqual(expected.indices);
+      }
+    }
+  });
+
   it('returns int64 indices as flat positions within each H×W plane', () => {
     const { output, indices } = maxPool2d(arangeOf([2, 1, 4, 4]), 2);
     expect(indices.dtype).toBe('int64');

@@ -195,10 +195,63 @@ function maxPool(op: string, spatial: 1 | 2, input: Tensor, w: Window): MaxPoolR
   requirePoolable(op, input.dtype);
   const g = geometry(op, spatial, input.shape, w);
   const x = contiguousData(input);
+  const { H, W, outH, outW } = g;
+  const { kH, kW, sH, sW, pH, pW, dH, dW } = w;
+  const out = allocate(input.dtype, g.planes * outH * outW);
+  const indices = new Float64Array(out.length);
+  if (kH === 2 && kW === 2 && dH === 1 && dW === 1 && pH === 0 && pW === 0 && (outH - 1) * sH + 2 <= H && (outW - 1) * sW + 2 <= W) {
+    maxPool2x2(x, out, indices, g, sH, sW);
+  } else {
+    maxPoolWindows(x, out, indices, g, w);
+  }
+  return {
+    output: Tensor.fromData(out, g.outputShape, input.dtype),
+    indices: Tensor.fromData(indices, g.outputShape, 'int64'),
+  };
+}
+
+/**
+ * Max pooling of 2×2 windows that all lie inside the input (no padding, no dilation): the four
+ * reads unrolled, which is several times faster than the general window loops on the usual CNN
+ * pool. Same scan order and NaN rule as {@link maxPoolWindows}, so the same maxima and indices.
+ */
+function maxPool2x2(x: TypedArray, out: TypedArray, indices: Float64Array, g: Geometry, sH: number, sW: number): void {
+  const { planes, H, W, outH, outW } = g;
+  for (let plane = 0, o = 0; plane < planes; plane++) {
+    const base = plane * H * W;
+    for (let oh = 0; oh < outH; oh++) {
+      const row = oh * sH * W;
+      for (let ow = 0; ow < outW; ow++, o++) {
+        const at = row + ow * sW;
+        let maxIndex = at;
+        let maxValue = x[base + at]!;
+        let v = x[base + at + 1]!;
+        // A NaN wins and is kept (a later NaN takes over), as in PyTorch.
+        if (v > maxValue || v !== v) {
+          maxValue = v;
+          maxIndex = at + 1;
+        }
+        v = x[base + at + W]!;
+        if (v > maxValue || v !== v) {
+          maxValue = v;
+          maxIndex = at + W;
+        }
+        v = x[base + at + W + 1]!;
+        if (v > maxValue || v !== v) {
+          maxValue = v;
+          maxIndex = at + W + 1;
+        }
+        out[o] = maxValue;
+        indices[o] = maxIndex;
+      }
+    }
+  }
+}
+
+/** Max pooling with any window: padding, dilation and windows cut off by `ceilMode`. */
+function maxPoolWindows(x: TypedArray, out: TypedArray, indices: Float64Array, g: Geometry, w: Window): void {
   const { planes, H, W, outH, outW } = g;
   const { kH, kW, sH, sW, pH, pW, dH, dW } = w;
-  const out = allocate(input.dtype, planes * outH * outW);
-  const indices = new Float64Array(out.length);
   for (let plane = 0, o = 0; plane < planes; plane++) {
     const base = plane * H * W;
     for (let oh = 0; oh < outH; oh++) {
@@ -227,10 +280,6 @@ function maxPool(op: string, spatial: 1 | 2, input: Tensor, w: Window): MaxPoolR
       }
     }
   }
-  return {
-    output: Tensor.fromData(out, g.outputShape, input.dtype),
-    indices: Tensor.fromData(indices, g.outputShape, 'int64'),
-  };
 }
 
 function maxPoolBackward(op: string, spatial: 1 | 2, gradOutput: Tensor, indices: Tensor, inputShape: Shape): Tensor {

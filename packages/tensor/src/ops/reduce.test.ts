@@ -3,8 +3,10 @@ import { opCase } from '../../test/fixtures.js';
 import { DTypeError, IndexError, InvalidArgumentError } from '../errors/index.js';
 import { assertClose, fromRecord } from '../testing.js';
 import { Tensor } from '../tensor.js';
+import { mul, remainder } from './binary.js';
 import { arange, tensor, zeros } from './creation.js';
 import * as reduce from './reduce.js';
+import { narrow, permute, reshape } from './views.js';
 import { all, amax, amin, any, argmax, argmin, logsumexp, max, mean, min, norm, prod, std, sum, variance } from './reduce.js';
 
 const input = (call: string): Tensor => fromRecord(opCase(call).inputs.a!);
@@ -44,6 +46,24 @@ describe('sum', () => {
     const x3 = new Tensor(x.storage, [2, 3, 4], [12, 4, 1], 0, 'float64');
     expect(sum(x3, [0, 2]).tolist()).toEqual(sum(sum(x3, 2), 0).tolist());
     expect(sum(x3, [2, 0], { keepdim: true }).shape).toEqual([1, 3, 1]);
+  });
+
+  it('sums over dims [0, 2, 3] (a conv bias gradient) like a naive walk, in place or through views', () => {
+    // Integer values keep every float64 sum exact, so any summation order must give the same result.
+    const base = arange(2 * 5 * 6 * 7, { dtype: 'float64' });
+    const x = reshape(remainder(mul(base, 37), 101), 2, 5, 6, 7);
+    /** Per-channel sums of a [N, C, H, W] tensor, read element by element. */
+    const naive = (t: Tensor): number[] => {
+      const [n, c, h, w] = t.shape as [number, number, number, number];
+      const values = t.tolist() as number[][][][];
+      const out = new Array<number>(c).fill(0);
+      for (let i = 0; i < n; i++) for (let j = 0; j < c; j++) for (let k = 0; k < h; k++) for (let l = 0; l < w; l++) out[j]! += values[i]![j]![k]![l]!;
+      return out;
+    };
+    // Contiguous runs of H·W (copied whole), a channel slice with an offset, a cut last dim (runs
+    // shorter than a copy), a permuted view, and int64.
+    const views = [x, narrow(x, 1, 1, 3), narrow(x, 3, 2, 4), permute(x, 0, 1, 3, 2), x.to('int64')];
+    for (const v of views) expect(sum(v, [0, 2, 3]).tolist()).toEqual(naive(v));
   });
 
   it('gives int64 for bool and integer inputs', () => {

@@ -5,8 +5,9 @@ import { sigmoidScalar } from '../kernels/elementwise.js';
 import { expFloat32, sigmoidFloat32, tanhFloat32 } from '../kernels/fast-math.js';
 import { Tensor } from '../tensor.js';
 import { tensor } from './creation.js';
-import { clamp, exp, exp_, gelu, nanToNum, neg, relu, round, sigmoid, sigmoid_, sqrt_, tanh, tanh_ } from './unary.js';
-import { transpose } from './views.js';
+import { gt, mul } from './binary.js';
+import { clamp, exp, exp_, gelu, nanToNum, neg, relu, reluBackward, round, sigmoid, sigmoid_, sqrt_, tanh, tanh_ } from './unary.js';
+import { expand, narrow, transpose } from './views.js';
 
 describe('erf', () => {
   it('matches Python math.erf to 1e-14', () => {
@@ -16,6 +17,59 @@ describe('erf', () => {
       [3, 0.9999779095030014], [4, 0.9999999845827421], [-1.3, -0.9340079449406524], [1e-8, 1.1283791670955126e-8],
     ];
     for (const [x, y] of reference) expect(Math.abs(erfScalar(x) - y)).toBeLessThan(1e-14 * Math.max(1, Math.abs(y)));
+  });
+});
+
+/** Whether `a` and `b` have one dtype, shape and the same values, telling −0 from 0 (NaN equals NaN). */
+function identical(a: Tensor, b: Tensor): boolean {
+  if (a.dtype !== b.dtype || a.shape.join() !== b.shape.join()) return false;
+  const x = a.toTypedArray();
+  const y = b.toTypedArray();
+  return x.every((v, i) => Object.is(v, y[i]));
+}
+
+const SPECIAL = [-2.5, -0, 0, 1e-30, -1e-30, 3, Infinity, -Infinity, Number.NaN, 0.5, -7, 2];
+
+describe('relu', () => {
+  it('gives max(x, 0), keeping NaN and turning −0 into 0, contiguous or strided', () => {
+    for (const dtype of ['float32', 'float64'] as const) {
+      const x = Tensor.fromData(Float64Array.from(SPECIAL), [3, 4], 'float64').to(dtype);
+      const stored = dtype === 'float32' ? SPECIAL.map(Math.fround) : SPECIAL;
+      const expected = stored.map((v) => (v > 0 || Number.isNaN(v) ? v : 0));
+      const out = relu(x);
+      expect(out.dtype).toBe(dtype);
+      expect(Array.from(out.toTypedArray()).every((v, i) => Object.is(v, expected[i]))).toBe(true);
+      // A transposed view and a view with an offset take the generic path; both agree with it.
+      expect(relu(transpose(x, 0, 1)).tolist()).toEqual(transpose(out, 0, 1).tolist());
+      expect(identical(relu(narrow(x, 1, 1, 2).contiguous()), narrow(out, 1, 1, 2).contiguous())).toBe(true);
+    }
+  });
+});
+
+describe('reluBackward', () => {
+  it('equals mul(gradOutput, gt(output, 0)) bit for bit, NaN and infinite gradients included', () => {
+    for (const dtype of ['float32', 'float64'] as const) {
+      const y = relu(Tensor.fromData(Float64Array.from(SPECIAL), [12], 'float64').to(dtype));
+      const g = Tensor.fromData(Float64Array.from([...SPECIAL].reverse()), [12], 'float64').to(dtype);
+      const out = reluBackward(g, y);
+      expect(identical(out, mul(g, gt(y, 0)))).toBe(true);
+      // A zero mask times an infinite gradient is NaN, and times a negative one −0.
+      const expected = [0, -0, 0, Number.NaN, Number.NaN, Infinity, 3, -0, 0, 0, -0, -2.5];
+      expect(Array.from(out.toTypedArray()).every((v, i) => Object.is(v, expected[i]))).toBe(true);
+    }
+  });
+
+  it('falls back to the mul for views, broadcasting and mixed dtypes', () => {
+    const y = relu(Tensor.fromData(Float64Array.from(SPECIAL), [3, 4], 'float64'));
+    const g = Tensor.fromData(Float64Array.from(SPECIAL.map((v, i) => v + i)), [3, 4], 'float64');
+    const offsetG = narrow(Tensor.fromData(Float64Array.from([9, ...SPECIAL.map((v, i) => v - i)]), [13], 'float64'), 0, 1, 12).view(3, 4);
+    const pairs: [Tensor, Tensor][] = [
+      [transpose(g, 0, 1), transpose(y, 0, 1)],
+      [offsetG, y],
+      [expand(Tensor.fromData(Float64Array.from([1, -2, 3, Number.NaN]), [4], 'float64'), 3, 4), y],
+      [g.to('float32'), y],
+    ];
+    for (const [grad, output] of pairs) expect(identical(reluBackward(grad, output), mul(grad, gt(output, 0)))).toBe(true);
   });
 });
 
