@@ -363,11 +363,10 @@ ${indent(range(GEMV_VECTORS).map((v) => `(v128.store offset=${16 * v} (local.get
 `;
 }
 
-/** Assembles the text into bytes with wabt (the threads feature allows the shared memory). */
-export async function assemble(text) {
+/** Assembles WAT text into validated bytes with wabt, with the given proposals enabled. */
+export async function assembleWat(name, text, features) {
   const toolkit = await wabt();
-  const features = { simd: true, threads: true };
-  const module = toolkit.parseWat('gemm.wat', text, features);
+  const module = toolkit.parseWat(name, text, features);
   try {
     module.validate(features);
     return module.toBinary({ canonicalize_lebs: true }).buffer;
@@ -376,8 +375,13 @@ export async function assemble(text) {
   }
 }
 
+/** Assembles the GEMM's text (the threads feature allows the shared memory). */
+export function assemble(text) {
+  return assembleWat('gemm.wat', text, { simd: true, threads: true });
+}
+
 /** Bytes as a TypeScript string expression: base64 in lines of 100 characters. */
-function base64Lines(bytes) {
+export function base64Lines(bytes) {
   const chunks = Buffer.from(bytes).toString('base64').match(/.{1,100}/g) ?? [];
   return chunks.map((chunk) => `  '${chunk}'`).join(' +\n');
 }
