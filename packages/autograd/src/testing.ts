@@ -10,7 +10,7 @@ import { grad } from './functional.js';
 import { raw } from './record.js';
 import type { Tensor } from './tensor.js';
 
-export { assertClose, fromRecord, type CloseOptions, type TensorRecord } from '@torchlet/tensor/testing';
+export { assertClose, fromRecord, type CloseOptions, type OpCase, type TensorRecord } from '@torchlet/tensor/testing';
 
 /** Tolerances of {@link gradcheck}: |analytical − numerical| ≤ atol + rtol·|numerical|. */
 export interface GradcheckOptions {

@@ -1,17 +1,7 @@
 import { readFileSync } from 'node:fs';
-import { assertClose, fromRecord, type TensorRecord } from '@torchlet/tensor/testing';
+import { assertClose, fromRecord, type OpCase } from '@torchlet/tensor/testing';
 import { expect } from 'vitest';
 import * as A from '../src/index.js';
-
-/** One case of ops.json: a PyTorch call, its inputs, output, and gradients of sum(output · R). */
-export interface OpCase {
-  op: string;
-  call: string;
-  inputs: Record<string, TensorRecord>;
-  output: TensorRecord;
-  R: TensorRecord;
-  grads: Record<string, TensorRecord>;
-}
 
 const fixture = JSON.parse(readFileSync(new URL('./fixtures/ops.json', import.meta.url), 'utf8')) as { cases: OpCase[] };
 

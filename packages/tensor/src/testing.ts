@@ -16,6 +16,19 @@ export interface TensorRecord {
   data: (number | boolean)[];
 }
 
+/**
+ * One case of the PyTorch fixtures' ops.json: a PyTorch call, its inputs, its output, and the
+ * gradients of sum(output · R) with respect to each input.
+ */
+export interface OpCase {
+  op: string;
+  call: string;
+  inputs: Record<string, TensorRecord>;
+  output: TensorRecord;
+  R: TensorRecord;
+  grads: Record<string, TensorRecord>;
+}
+
 /** Rebuilds a tensor from a fixture record. */
 export function fromRecord(record: TensorRecord): Tensor {
   const dtype: DType = checkDType('fromRecord', record.dtype);

@@ -1,15 +1,5 @@
 import { readFileSync } from 'node:fs';
-import type { TensorRecord } from '../src/testing.js';
-
-/** One case of ops.json: a PyTorch call, its inputs, output, and gradients of sum(output · R). */
-export interface OpCase {
-  op: string;
-  call: string;
-  inputs: Record<string, TensorRecord>;
-  output: TensorRecord;
-  R: TensorRecord;
-  grads: Record<string, TensorRecord>;
-}
+import type { OpCase } from '../src/testing.js';
 
 const fixture = JSON.parse(readFileSync(new URL('./fixtures/ops.json', import.meta.url), 'utf8')) as { cases: OpCase[] };
 
